@@ -1,0 +1,128 @@
+"""HTTP for people: who am I, technicians, customers, and API tokens."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.models import AreaTier, Customer, Language, TechnicianProfile
+from fieldservice.permissions import IsDispatcher, IsDispatcherForWrites
+
+
+class TokenApi(ObtainAuthToken):
+    """Exchanges a username and password for an API token (header: `Authorization: Token …`)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+
+class MeApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        username = serializers.CharField()
+        name = serializers.CharField(source="get_full_name")
+        role = serializers.CharField()
+        language = serializers.CharField()
+        employee_number = serializers.CharField(
+            source="technician_profile.employee_number", default=None
+        )
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request):
+        return Response(self.OutputSerializer(request.user).data)
+
+
+class TechnicianOutputSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="user.id")
+    username = serializers.CharField(source="user.username")
+    first_name = serializers.CharField(source="user.first_name")
+    last_name = serializers.CharField(source="user.last_name")
+
+    class Meta:
+        model = TechnicianProfile
+        fields = ["id", "username", "first_name", "last_name", "employee_number", "phone",
+                  "is_active"]
+
+
+class TechnicianListCreateApi(generics.ListAPIView):
+    """Technicians (a technician sees only himself); dispatchers add new ones."""
+
+    permission_classes = [IsDispatcherForWrites]
+    serializer_class = TechnicianOutputSerializer
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(write_only=True, required=False, allow_blank=True,
+                                         style={"input_type": "password"})
+        first_name = serializers.CharField(max_length=150)
+        last_name = serializers.CharField(max_length=150, allow_blank=True)
+        employee_number = serializers.CharField(max_length=32)
+        phone = serializers.CharField(max_length=20)
+        language = serializers.ChoiceField(choices=Language.choices, default=Language.CHINESE)
+
+    def get_queryset(self):
+        return selectors.technicians_visible_to(self.request.user)
+
+    @extend_schema(request=InputSerializer, responses={201: TechnicianOutputSerializer})
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        profile = services.technician_create(**serializer.validated_data)
+        return Response(TechnicianOutputSerializer(profile).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "phone", "address", "area_tier", "language", "created_at"]
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    phone = serializers.CharField(max_length=20)
+    address = serializers.CharField(max_length=255)
+    area_tier = serializers.ChoiceField(choices=AreaTier.choices)
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.CHINESE)
+
+
+class CustomerListCreateApi(generics.ListAPIView):
+    permission_classes = [IsDispatcher]
+    serializer_class = CustomerOutputSerializer
+    filterset_fields = ["phone", "area_tier"]
+
+    class InputSerializer(CustomerInputSerializer):
+        username = serializers.CharField(max_length=150, required=False,
+                                         help_text="Give one to let the customer log in.")
+        password = serializers.CharField(write_only=True, required=False,
+                                         style={"input_type": "password"})
+
+    def get_queryset(self):
+        return selectors.customers_visible_to(self.request.user)
+
+    @extend_schema(request=InputSerializer, responses={201: CustomerOutputSerializer})
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        customer = services.customer_create(**serializer.validated_data)
+        return Response(CustomerOutputSerializer(customer).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerDetailApi(APIView):
+    permission_classes = [IsDispatcherForWrites]
+
+    @extend_schema(responses=CustomerOutputSerializer)
+    def get(self, request, pk: int):
+        customer = get_object_or_404(selectors.customers_visible_to(request.user), pk=pk)
+        return Response(CustomerOutputSerializer(customer).data)
+
+    @extend_schema(request=CustomerInputSerializer, responses=CustomerOutputSerializer)
+    def patch(self, request, pk: int):
+        customer = get_object_or_404(selectors.customers_visible_to(request.user), pk=pk)
+        serializer = CustomerInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        customer = services.customer_update(customer=customer, **serializer.validated_data)
+        return Response(CustomerOutputSerializer(customer).data)

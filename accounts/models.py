@@ -1,0 +1,181 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 -]{4,19}$",
+    _("Enter a phone number: digits, spaces or dashes, optionally starting with +."),
+)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    TECHNICIAN = "technician", _("Technician")
+    CUSTOMER = "customer", _("Customer")
+
+
+class Language(models.TextChoices):
+    CHINESE = "zh-hans", _("Simplified Chinese")
+    ENGLISH = "en", _("English")
+
+
+class FieldServiceUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """Everyone who logs in. The role decides what they see and may do."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.CHINESE
+    )
+
+    objects = FieldServiceUserManager()
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_valid"
+            )
+        ]
+
+    @property
+    def is_dispatcher(self) -> bool:
+        return self.role in (Role.DISPATCHER, Role.ADMIN) or self.is_superuser
+
+    @property
+    def is_technician(self) -> bool:
+        return self.role == Role.TECHNICIAN
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role == Role.CUSTOMER
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class TechnicianProfile(models.Model):
+    """What the service card shows about the technician (工号, contact phone)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="technician_profile",
+        verbose_name=_("user"),
+    )
+    employee_number = models.CharField(
+        _("employee number (工号)"),
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", _("Use letters, digits and dashes."))],
+        error_messages={"unique": _("A technician with this employee number already exists.")},
+    )
+    phone = models.CharField(_("contact phone"), max_length=20, validators=[phone_validator])
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive technicians cannot be booked.")
+    )
+
+    class Meta:
+        verbose_name = _("technician profile")
+        verbose_name_plural = _("technician profiles")
+        ordering = ["employee_number"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.employee_number})"
+
+
+class AreaTier(models.TextChoices):
+    """Decides the shoe-cover rule (home-visit rules 4.1, 004:L208)."""
+
+    URBAN = "urban", _("County, city or district and above (县(市、区)及以上)")
+    RURAL = "rural", _("Township or rural (乡镇及农村)")
+
+
+class Customer(models.Model):
+    """A household the company serves. An account to log in with is optional."""
+
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20, validators=[phone_validator], db_index=True)
+    address = models.CharField(_("address"), max_length=255)
+    area_tier = models.CharField(_("area tier"), max_length=8, choices=AreaTier.choices)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.CHINESE
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customer",
+        verbose_name=_("login"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(area_tier__in=AreaTier.values), name="customer_area_tier_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.phone})"
+
+
+class CompanySettings(models.Model):
+    """The one row of company-wide settings, editable by an administrator.
+
+    Its defaults come from the environment (COMPANY_NAME, CUSTOMER_SERVICE_HOTLINE,
+    ARRIVAL_TOLERANCE_MINUTES) the first time it is read.
+    """
+
+    SINGLETON_ID = 1
+
+    company_name = models.CharField(_("company name"), max_length=100)
+    customer_service_hotline = models.CharField(
+        _("customer-service hotline"), max_length=20, validators=[phone_validator]
+    )
+    arrival_tolerance_minutes = models.PositiveSmallIntegerField(
+        _("arrival tolerance (minutes)"),
+        help_text=_("How far arrival may be from the appointed time. Copied onto each visit."),
+    )
+
+    class Meta:
+        verbose_name = _("company settings")
+        verbose_name_plural = _("company settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="company_settings_singleton"),
+            models.CheckConstraint(
+                condition=models.Q(arrival_tolerance_minutes__lte=120),
+                name="company_settings_tolerance_at_most_two_hours",
+            ),
+        ]
+
+    @classmethod
+    def load(cls) -> "CompanySettings":
+        instance, _created = cls.objects.get_or_create(
+            id=cls.SINGLETON_ID,
+            defaults={
+                "company_name": settings.COMPANY_NAME,
+                "customer_service_hotline": settings.CUSTOMER_SERVICE_HOTLINE,
+                "arrival_tolerance_minutes": settings.ARRIVAL_TOLERANCE_MINUTES,
+            },
+        )
+        return instance
+
+    def __str__(self) -> str:
+        return str(self.company_name)

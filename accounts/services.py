@@ -1,0 +1,118 @@
+"""Write paths for people: one function per use case, each in a transaction."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Customer, Language, Role, TechnicianProfile, User
+from fieldservice.exceptions import InvalidInput
+
+DISPATCHER_GROUP = "dispatchers"
+# What a dispatcher may touch in the admin. Visits change state only through
+# services, so no role gets "delete" on work orders, visits or their events.
+DISPATCHER_PERMISSIONS = {
+    "accounts": ["view_user", "view_technicianprofile", "add_customer", "change_customer",
+                 "view_customer", "view_companysettings"],
+    "visits": ["add_workorder", "change_workorder", "view_workorder", "add_visit",
+               "change_visit", "view_visit", "view_visitevent", "view_temporaryleave"],
+}
+
+
+def dispatcher_group_ensure() -> Group:
+    """Creates or repairs the admin permission group dispatchers belong to."""
+    group, _created = Group.objects.get_or_create(name=DISPATCHER_GROUP)
+    wanted = Permission.objects.none()
+    for app_label, codenames in DISPATCHER_PERMISSIONS.items():
+        wanted = wanted | Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
+    group.permissions.set(wanted)
+    return group
+
+
+def _user_create(*, username: str, password: str | None, role: str, first_name: str = "",
+                 last_name: str = "", email: str = "", phone: str = "",
+                 language: str = Language.CHINESE) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise InvalidInput(_("The username %(username)s is taken.") % {"username": username},
+                           code="username_taken")
+    user = User(username=username, role=role, first_name=first_name, last_name=last_name,
+                email=email, phone=phone, language=language,
+                is_staff=role in (Role.DISPATCHER, Role.ADMIN),
+                is_superuser=role == Role.ADMIN)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def dispatcher_create(*, username: str, password: str | None, first_name: str = "",
+                      last_name: str = "", phone: str = "") -> User:
+    user = _user_create(username=username, password=password, role=Role.DISPATCHER,
+                        first_name=first_name, last_name=last_name, phone=phone)
+    user.groups.add(dispatcher_group_ensure())
+    return user
+
+
+@transaction.atomic
+def technician_create(*, username: str, password: str | None, first_name: str,
+                      last_name: str, employee_number: str, phone: str,
+                      language: str = Language.CHINESE) -> TechnicianProfile:
+    if TechnicianProfile.objects.filter(employee_number__iexact=employee_number).exists():
+        raise InvalidInput(
+            _("A technician with employee number %(number)s already exists.")
+            % {"number": employee_number},
+            code="employee_number_taken",
+        )
+    user = _user_create(username=username, password=password, role=Role.TECHNICIAN,
+                        first_name=first_name, last_name=last_name, phone=phone,
+                        language=language)
+    profile = TechnicianProfile(user=user, employee_number=employee_number, phone=phone)
+    profile.full_clean(exclude=["user"])
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError as error:  # a concurrent create won the race
+        raise InvalidInput(
+            _("A technician with employee number %(number)s already exists.")
+            % {"number": employee_number},
+            code="employee_number_taken",
+        ) from error
+    return profile
+
+
+@transaction.atomic
+def customer_create(*, name: str, phone: str, address: str, area_tier: str,
+                    language: str = Language.CHINESE, username: str | None = None,
+                    password: str | None = None) -> Customer:
+    """Creates a customer; with a username, also the login they use to see their orders."""
+    user = None
+    if username:
+        user = _user_create(username=username, password=password, role=Role.CUSTOMER,
+                            first_name=name, phone=phone, language=language)
+    customer = Customer(name=name, phone=phone, address=address, area_tier=area_tier,
+                        language=language, user=user)
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, **fields) -> Customer:
+    """Changes a customer's details. Work orders keep the address they were made with."""
+    allowed = {"name", "phone", "address", "area_tier", "language"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise InvalidInput(_("These fields cannot be changed: %(fields)s")
+                           % {"fields": ", ".join(sorted(unknown))})
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    for name, value in fields.items():
+        setattr(customer, name, value)
+    customer.full_clean()
+    customer.save(update_fields=list(fields))
+    return customer
+

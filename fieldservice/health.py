@@ -1,0 +1,45 @@
+"""The landing redirect and a health check for load balancers and `make run`."""
+
+import logging
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from fieldservice.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponseRedirect:
+    return HttpResponseRedirect("/admin/")
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # any failure means "not healthy"; the log says which
+        logger.exception("health check: database unreachable")
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        logger.exception("health check: broker unreachable")
+        return False
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    body = {name: "ok" if is_ok else "unavailable" for name, is_ok in checks.items()}
+    return JsonResponse(body, status=200 if all(checks.values()) else 503)

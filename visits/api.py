@@ -1,0 +1,362 @@
+"""HTTP for work orders and visits: translation only.
+
+Each view finds its object through a selector (someone else's object is a 404),
+validates input with its InputSerializer and calls one service.
+"""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Customer, Role
+from fieldservice.exceptions import InvalidTransition
+from fieldservice.permissions import IsDispatcherForWrites
+from visits import selectors, services
+from visits.models import (
+    LeaveReason,
+    Transition,
+    Visit,
+    VisitKind,
+    VisitState,
+    WorkOrder,
+)
+
+User = get_user_model()
+
+
+# --- Output ------------------------------------------------------------------
+
+class TechnicianSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="get_full_name")
+    employee_number = serializers.CharField(source="technician_profile.employee_number",
+                                            default="")
+    phone = serializers.CharField(source="technician_profile.phone", default="")
+
+
+class WorkOrderSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkOrder
+        fields = ["id", "number", "kind", "customer_name", "customer_phone", "address",
+                  "area_tier"]
+
+
+class VisitOutputSerializer(serializers.ModelSerializer):
+    work_order = WorkOrderSummarySerializer()
+    technician = TechnicianSummarySerializer()
+    expected_end = serializers.DateTimeField()
+    arrival_deviation_minutes = serializers.SerializerMethodField()
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text="Steps the signed-in user can take now."
+    )
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id", "work_order", "sequence", "technician", "state", "allowed_transitions",
+            "appointed_start", "expected_duration_minutes", "expected_end",
+            "arrival_tolerance_minutes", "en_route_at", "arrived_at", "punctuality",
+            "arrival_deviation_seconds", "arrival_deviation_minutes", "late_reason",
+            "work_started_at", "work_done_at", "signed_off_at", "closed_at", "ended_reason",
+        ]
+
+    def get_arrival_deviation_minutes(self, visit: Visit) -> int | None:
+        if visit.arrival_deviation_seconds is None:
+            return None
+        from visits.rules import ArrivalPunctuality, Punctuality
+
+        return ArrivalPunctuality(
+            status=Punctuality(visit.punctuality),
+            deviation_seconds=visit.arrival_deviation_seconds,
+        ).deviation_minutes
+
+    def get_allowed_transitions(self, visit: Visit) -> list[str]:
+        return visit.transitions_for(self.context["request"].user)
+
+
+class LeaveOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+    note = serializers.CharField()
+    is_returning = serializers.BooleanField()
+    fix_deadline = serializers.DateTimeField(allow_null=True)
+    left_at = serializers.DateTimeField()
+    returned_at = serializers.DateTimeField(allow_null=True)
+
+
+class EventOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    data = serializers.JSONField()
+
+
+class VisitDetailOutputSerializer(VisitOutputSerializer):
+    leaves = LeaveOutputSerializer(many=True)
+    events = EventOutputSerializer(many=True)
+
+    class Meta(VisitOutputSerializer.Meta):
+        fields = [*VisitOutputSerializer.Meta.fields, "leaves", "events"]
+
+
+class WorkOrderVisitSerializer(serializers.ModelSerializer):
+    technician = TechnicianSummarySerializer()
+
+    class Meta:
+        model = Visit
+        fields = ["id", "sequence", "technician", "state", "appointed_start",
+                  "expected_duration_minutes", "arrived_at", "punctuality", "closed_at"]
+
+
+class WorkOrderOutputSerializer(serializers.ModelSerializer):
+    visits = WorkOrderVisitSerializer(many=True)
+
+    class Meta:
+        model = WorkOrder
+        fields = ["id", "number", "customer", "kind", "description", "customer_name",
+                  "customer_phone", "address", "area_tier", "created_at", "visits"]
+
+
+def _visit_response(request, visit: Visit, status_code=status.HTTP_200_OK) -> Response:
+    visit = get_object_or_404(selectors.visit_detail_queryset(request.user), pk=visit.pk)
+    return Response(VisitDetailOutputSerializer(visit, context={"request": request}).data,
+                    status=status_code)
+
+
+# --- Work orders -------------------------------------------------------------
+
+class WorkOrderFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter(lookup_expr="iexact")
+    customer_phone = django_filters.CharFilter(field_name="customer_phone")
+
+    class Meta:
+        model = WorkOrder
+        fields = ["number", "kind", "customer", "customer_phone"]
+
+
+class WorkOrderListCreateApi(generics.ListAPIView):
+    """Work orders the signed-in user may see; dispatchers open new ones."""
+
+    permission_classes = [IsDispatcherForWrites]
+    serializer_class = WorkOrderOutputSerializer
+    filterset_class = WorkOrderFilter
+
+    class InputSerializer(serializers.Serializer):
+        customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+        kind = serializers.ChoiceField(choices=VisitKind.choices)
+        description = serializers.CharField(required=False, allow_blank=True, default="")
+        address = serializers.CharField(required=False, allow_blank=True, default="",
+                                        max_length=255,
+                                        help_text="Defaults to the customer's address.")
+        area_tier = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def get_queryset(self):
+        return selectors.work_orders_visible_to(self.request.user)
+
+    @extend_schema(request=InputSerializer, responses={201: WorkOrderOutputSerializer})
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        work_order = services.work_order_create(by=request.user, **serializer.validated_data)
+        work_order = selectors.work_orders_visible_to(request.user).get(pk=work_order.pk)
+        return Response(WorkOrderOutputSerializer(work_order).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class WorkOrderDetailApi(generics.RetrieveAPIView):
+    serializer_class = WorkOrderOutputSerializer
+
+    def get_queryset(self):
+        return selectors.work_orders_visible_to(self.request.user)
+
+
+# --- Visits ------------------------------------------------------------------
+
+class VisitFilter(django_filters.FilterSet):
+    date = django_filters.DateFilter(method="filter_date",
+                                     help_text="Local day of the appointed start (YYYY-MM-DD).")
+    state = django_filters.MultipleChoiceFilter(choices=VisitState.choices)
+
+    class Meta:
+        model = Visit
+        fields = ["date", "state", "technician", "work_order"]
+
+    def filter_date(self, queryset, _name, value):
+        return queryset.on_day(value)
+
+
+class VisitListCreateApi(generics.ListAPIView):
+    """Visits the signed-in user may see (a technician: only their own);
+    dispatchers book new ones."""
+
+    permission_classes = [IsDispatcherForWrites]
+    serializer_class = VisitOutputSerializer
+    filterset_class = VisitFilter
+
+    class InputSerializer(serializers.Serializer):
+        work_order = serializers.PrimaryKeyRelatedField(queryset=WorkOrder.objects.all())
+        technician = serializers.PrimaryKeyRelatedField(
+            queryset=User.objects.filter(role=Role.TECHNICIAN)
+        )
+        appointed_start = serializers.DateTimeField()
+        expected_duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60,
+                                                             default=60)
+
+    def get_queryset(self):
+        return selectors.visits_visible_to(self.request.user)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: VisitDetailOutputSerializer},
+        examples=[OpenApiExample("Book a visit", request_only=True, value={
+            "work_order": 1, "technician": 3, "appointed_start": "2026-11-24T09:30:00+08:00",
+            "expected_duration_minutes": 90})],
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        visit = services.visit_schedule(by=request.user, **serializer.validated_data)
+        return _visit_response(request, visit, status.HTTP_201_CREATED)
+
+
+class VisitDetailApi(generics.RetrieveAPIView):
+    serializer_class = VisitDetailOutputSerializer
+
+    def get_queryset(self):
+        return selectors.visit_detail_queryset(self.request.user)
+
+
+class VisitActionApi(APIView):
+    """Base for one lifecycle step on one visit: POST /visits/{id}/actions/{step}/."""
+
+    transition: str = ""
+
+    class InputSerializer(serializers.Serializer):
+        pass
+
+    def perform(self, *, visit: Visit, user, data: dict):
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        visit = get_object_or_404(selectors.visits_visible_to(request.user), pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform(visit=visit, user=request.user, data=serializer.validated_data)
+        return _visit_response(request, visit)
+
+
+def _action(transition: str, service, input_serializer=None, summary: str = ""):
+    """Builds the view for one lifecycle step, documented in the schema."""
+    serializer_class = input_serializer or VisitActionApi.InputSerializer
+
+    @extend_schema(request=serializer_class, responses={200: VisitDetailOutputSerializer},
+                   summary=summary, operation_id=f"visit_{transition}")
+    def post(self, request, pk: int):
+        return VisitActionApi.post(self, request, pk)
+
+    def perform(self, *, visit, user, data):
+        return service(visit=visit, by=user, **data)
+
+    return type(
+        f"Visit{transition.title().replace('_', '')}Api",
+        (VisitActionApi,),
+        {"transition": transition, "InputSerializer": serializer_class, "post": post,
+         "perform": perform, "__doc__": summary},
+    )
+
+
+class ArriveInput(serializers.Serializer):
+    late_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500,
+        help_text="Required when arriving later than the tolerance allows.",
+    )
+
+
+class LeaveInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=LeaveReason.choices)
+    is_returning = serializers.BooleanField(
+        allow_null=True, default=None,
+        help_text="Whether the technician told the customer he will come back.",
+    )
+    fix_deadline = serializers.DateTimeField(
+        required=False, allow_null=True, default=None,
+        help_text="Committed deadline for the service to work (调通/修通时限) when not returning.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+    def validate_is_returning(self, value):
+        if value is None:
+            raise serializers.ValidationError(
+                _("Say whether you will return: the customer must be told.")
+            )
+        return value
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class RescheduleInput(serializers.Serializer):
+    appointed_start = serializers.DateTimeField()
+    expected_duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60,
+                                                         required=False, default=None)
+    reason = serializers.CharField(max_length=500)
+
+
+class ReassignInput(serializers.Serializer):
+    technician = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.TECHNICIAN)
+    )
+    reason = serializers.CharField(max_length=500)
+
+
+ACTION_VIEWS = {
+    "start-travel": _action(Transition.START_TRAVEL, services.visit_start_travel,
+                            summary="Technician is on the way"),
+    "arrive": _action(Transition.ARRIVE, services.visit_arrive, ArriveInput,
+                      summary="Technician arrives; punctuality is judged on the server's clock"),
+    "start-work": _action(Transition.START_WORK, services.visit_start_work,
+                          summary="Work starts"),
+    "leave": _action(Transition.LEAVE, services.visit_leave, LeaveInput,
+                     summary="Technician leaves the site temporarily"),
+    "return": _action(Transition.RETURN, services.visit_return,
+                      summary="Technician is back on site"),
+    "finish-work": _action(Transition.FINISH_WORK, services.visit_finish_work,
+                           summary="Work is done"),
+    "no-show": _action(Transition.NO_SHOW, services.visit_mark_no_show, NoteInput,
+                       summary="Nobody was at home"),
+    "cancel": _action(Transition.CANCEL, services.visit_cancel, ReasonInput,
+                      summary="Dispatcher cancels the visit"),
+    "close": _action(Transition.CLOSE, services.visit_close, NoteInput,
+                     summary="Dispatcher closes the visit"),
+    "reschedule": _action("reschedule", services.visit_reschedule, RescheduleInput,
+                          summary="Dispatcher moves the visit to a new agreed time (改约)"),
+    "reassign": _action("reassign", services.visit_reassign, ReassignInput,
+                        summary="Dispatcher gives the visit to another technician"),
+}
+
+
+class UnknownVisitActionApi(APIView):
+    """Any other step name: a 400 that lists the steps there are."""
+
+    @extend_schema(exclude=True)
+    def post(self, request, pk: int, name: str):
+        get_object_or_404(selectors.visits_visible_to(request.user), pk=pk)
+        raise InvalidTransition(
+            _("Unknown step %(name)s. Steps are: %(steps)s.")
+            % {"name": name, "steps": ", ".join(ACTION_VIEWS)},
+            code="unknown_transition",
+        )
+

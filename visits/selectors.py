@@ -1,0 +1,46 @@
+"""Read paths. `visits_visible_to` and `work_orders_visible_to` are the only
+places that decide who sees what; every view starts from them."""
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.models import User
+from visits.models import TemporaryLeave, Visit, VisitEvent, WorkOrder
+
+
+def visits_visible_to(user: User) -> QuerySet[Visit]:
+    visits = Visit.objects.select_related(
+        "work_order", "technician", "technician__technician_profile"
+    )
+    if user.is_dispatcher:
+        return visits
+    if user.is_technician:
+        return visits.for_technician(user)
+    if user.is_customer:
+        return visits.for_customer_user(user)
+    return visits.none()
+
+
+def visit_detail_queryset(user: User) -> QuerySet[Visit]:
+    """One visit with what its detail screen shows: leaves and the event log."""
+    return visits_visible_to(user).prefetch_related(
+        Prefetch("leaves", queryset=TemporaryLeave.objects.order_by("left_at", "id")),
+        Prefetch("events", queryset=VisitEvent.objects.select_related("actor").order_by("at", "id")),
+    )
+
+
+def work_orders_visible_to(user: User) -> QuerySet[WorkOrder]:
+    work_orders = WorkOrder.objects.select_related("customer")
+    if user.is_dispatcher:
+        pass
+    elif user.is_customer:
+        work_orders = work_orders.for_customer_user(user)
+    elif user.is_technician:
+        work_orders = work_orders.filter(visits__technician=user).distinct()
+    else:
+        return work_orders.none()
+    return work_orders.prefetch_related(
+        Prefetch(
+            "visits",
+            queryset=Visit.objects.select_related("technician", "technician__technician_profile"),
+        )
+    )
