@@ -15,8 +15,13 @@ class TechnicianProfileInline(admin.StackedInline):
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "get_full_name", "role", "phone", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
-    search_fields = ["username", "first_name", "last_name", "phone",
-                     "technician_profile__employee_number"]
+    search_fields = [
+        "username",
+        "first_name",
+        "last_name",
+        "phone",
+        "technician_profile__employee_number",
+    ]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (_("Field service"), {"fields": ["role", "phone", "language"]}),
@@ -46,7 +51,11 @@ class CustomerAdmin(admin.ModelAdmin):
 
 @admin.register(CompanySettings)
 class CompanySettingsAdmin(admin.ModelAdmin):
-    list_display = ["company_name", "customer_service_hotline", "arrival_tolerance_minutes"]
+    list_display = [
+        "company_name",
+        "customer_service_hotline",
+        "arrival_tolerance_minutes",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return not CompanySettings.objects.exists()

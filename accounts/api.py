@@ -44,8 +44,15 @@ class TechnicianOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TechnicianProfile
-        fields = ["id", "username", "first_name", "last_name", "employee_number", "phone",
-                  "is_active"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "employee_number",
+            "phone",
+            "is_active",
+        ]
 
 
 class TechnicianListCreateApi(generics.ListAPIView):
@@ -56,13 +63,19 @@ class TechnicianListCreateApi(generics.ListAPIView):
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
-        password = serializers.CharField(write_only=True, required=False, allow_blank=True,
-                                         style={"input_type": "password"})
+        password = serializers.CharField(
+            write_only=True,
+            required=False,
+            allow_blank=True,
+            style={"input_type": "password"},
+        )
         first_name = serializers.CharField(max_length=150)
         last_name = serializers.CharField(max_length=150, allow_blank=True)
         employee_number = serializers.CharField(max_length=32)
         phone = serializers.CharField(max_length=20)
-        language = serializers.ChoiceField(choices=Language.choices, default=Language.CHINESE)
+        language = serializers.ChoiceField(
+            choices=Language.choices, default=Language.CHINESE
+        )
 
     def get_queryset(self):
         return selectors.technicians_visible_to(self.request.user)
@@ -72,13 +85,23 @@ class TechnicianListCreateApi(generics.ListAPIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         profile = services.technician_create(**serializer.validated_data)
-        return Response(TechnicianOutputSerializer(profile).data, status=status.HTTP_201_CREATED)
+        return Response(
+            TechnicianOutputSerializer(profile).data, status=status.HTTP_201_CREATED
+        )
 
 
 class CustomerOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Customer
-        fields = ["id", "name", "phone", "address", "area_tier", "language", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "phone",
+            "address",
+            "area_tier",
+            "language",
+            "created_at",
+        ]
 
 
 class CustomerInputSerializer(serializers.Serializer):
@@ -86,7 +109,9 @@ class CustomerInputSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20)
     address = serializers.CharField(max_length=255)
     area_tier = serializers.ChoiceField(choices=AreaTier.choices)
-    language = serializers.ChoiceField(choices=Language.choices, default=Language.CHINESE)
+    language = serializers.ChoiceField(
+        choices=Language.choices, default=Language.CHINESE
+    )
 
 
 class CustomerListCreateApi(generics.ListAPIView):
@@ -95,10 +120,14 @@ class CustomerListCreateApi(generics.ListAPIView):
     filterset_fields = ["phone", "area_tier"]
 
     class InputSerializer(CustomerInputSerializer):
-        username = serializers.CharField(max_length=150, required=False,
-                                         help_text="Give one to let the customer log in.")
-        password = serializers.CharField(write_only=True, required=False,
-                                         style={"input_type": "password"})
+        username = serializers.CharField(
+            max_length=150,
+            required=False,
+            help_text="Give one to let the customer log in.",
+        )
+        password = serializers.CharField(
+            write_only=True, required=False, style={"input_type": "password"}
+        )
 
     def get_queryset(self):
         return selectors.customers_visible_to(self.request.user)
@@ -108,7 +137,9 @@ class CustomerListCreateApi(generics.ListAPIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         customer = services.customer_create(**serializer.validated_data)
-        return Response(CustomerOutputSerializer(customer).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CustomerOutputSerializer(customer).data, status=status.HTTP_201_CREATED
+        )
 
 
 class CustomerDetailApi(APIView):
@@ -116,13 +147,19 @@ class CustomerDetailApi(APIView):
 
     @extend_schema(responses=CustomerOutputSerializer)
     def get(self, request, pk: int):
-        customer = get_object_or_404(selectors.customers_visible_to(request.user), pk=pk)
+        customer = get_object_or_404(
+            selectors.customers_visible_to(request.user), pk=pk
+        )
         return Response(CustomerOutputSerializer(customer).data)
 
     @extend_schema(request=CustomerInputSerializer, responses=CustomerOutputSerializer)
     def patch(self, request, pk: int):
-        customer = get_object_or_404(selectors.customers_visible_to(request.user), pk=pk)
+        customer = get_object_or_404(
+            selectors.customers_visible_to(request.user), pk=pk
+        )
         serializer = CustomerInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        customer = services.customer_update(customer=customer, **serializer.validated_data)
+        customer = services.customer_update(
+            customer=customer, **serializer.validated_data
+        )
         return Response(CustomerOutputSerializer(customer).data)

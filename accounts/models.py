@@ -32,7 +32,9 @@ class User(AbstractUser):
     """Everyone who logs in. The role decides what they see and may do."""
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, validators=[phone_validator]
+    )
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.CHINESE
     )
@@ -78,10 +80,16 @@ class TechnicianProfile(models.Model):
         _("employee number (工号)"),
         max_length=32,
         unique=True,
-        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", _("Use letters, digits and dashes."))],
-        error_messages={"unique": _("A technician with this employee number already exists.")},
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9-]+$", _("Use letters, digits and dashes."))
+        ],
+        error_messages={
+            "unique": _("A technician with this employee number already exists.")
+        },
     )
-    phone = models.CharField(_("contact phone"), max_length=20, validators=[phone_validator])
+    phone = models.CharField(
+        _("contact phone"), max_length=20, validators=[phone_validator]
+    )
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive technicians cannot be booked.")
     )
@@ -106,7 +114,9 @@ class Customer(models.Model):
     """A household the company serves. An account to log in with is optional."""
 
     name = models.CharField(_("name"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=20, validators=[phone_validator], db_index=True)
+    phone = models.CharField(
+        _("phone"), max_length=20, validators=[phone_validator], db_index=True
+    )
     address = models.CharField(_("address"), max_length=255)
     area_tier = models.CharField(_("area tier"), max_length=8, choices=AreaTier.choices)
     language = models.CharField(
@@ -128,7 +138,8 @@ class Customer(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(area_tier__in=AreaTier.values), name="customer_area_tier_valid"
+                condition=models.Q(area_tier__in=AreaTier.values),
+                name="customer_area_tier_valid",
             )
         ]
 
@@ -151,19 +162,26 @@ class CompanySettings(models.Model):
     )
     arrival_tolerance_minutes = models.PositiveSmallIntegerField(
         _("arrival tolerance (minutes)"),
-        help_text=_("How far arrival may be from the appointed time. Copied onto each visit."),
+        help_text=_(
+            "How far arrival may be from the appointed time. Copied onto each visit."
+        ),
     )
 
     class Meta:
         verbose_name = _("company settings")
         verbose_name_plural = _("company settings")
         constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="company_settings_singleton"),
+            models.CheckConstraint(
+                condition=models.Q(id=1), name="company_settings_singleton"
+            ),
             models.CheckConstraint(
                 condition=models.Q(arrival_tolerance_minutes__lte=120),
                 name="company_settings_tolerance_at_most_two_hours",
             ),
         ]
+
+    def __str__(self) -> str:
+        return str(self.company_name)
 
     @classmethod
     def load(cls) -> "CompanySettings":
@@ -176,6 +194,3 @@ class CompanySettings(models.Model):
             },
         )
         return instance
-
-    def __str__(self) -> str:
-        return str(self.company_name)

@@ -11,10 +11,24 @@ DISPATCHER_GROUP = "dispatchers"
 # What a dispatcher may touch in the admin. Visits change state only through
 # services, so no role gets "delete" on work orders, visits or their events.
 DISPATCHER_PERMISSIONS = {
-    "accounts": ["view_user", "view_technicianprofile", "add_customer", "change_customer",
-                 "view_customer", "view_companysettings"],
-    "visits": ["add_workorder", "change_workorder", "view_workorder", "add_visit",
-               "change_visit", "view_visit", "view_visitevent", "view_temporaryleave"],
+    "accounts": [
+        "view_user",
+        "view_technicianprofile",
+        "add_customer",
+        "change_customer",
+        "view_customer",
+        "view_companysettings",
+    ],
+    "visits": [
+        "add_workorder",
+        "change_workorder",
+        "view_workorder",
+        "add_visit",
+        "change_visit",
+        "view_visit",
+        "view_visitevent",
+        "view_temporaryleave",
+    ],
 }
 
 
@@ -30,16 +44,33 @@ def dispatcher_group_ensure() -> Group:
     return group
 
 
-def _user_create(*, username: str, password: str | None, role: str, first_name: str = "",
-                 last_name: str = "", email: str = "", phone: str = "",
-                 language: str = Language.CHINESE) -> User:
+def _user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    language: str = Language.CHINESE,
+) -> User:
     if User.objects.filter(username__iexact=username).exists():
-        raise InvalidInput(_("The username %(username)s is taken.") % {"username": username},
-                           code="username_taken")
-    user = User(username=username, role=role, first_name=first_name, last_name=last_name,
-                email=email, phone=phone, language=language,
-                is_staff=role in (Role.DISPATCHER, Role.ADMIN),
-                is_superuser=role == Role.ADMIN)
+        raise InvalidInput(
+            _("The username %(username)s is taken.") % {"username": username},
+            code="username_taken",
+        )
+    user = User(
+        username=username,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        language=language,
+        is_staff=role in (Role.DISPATCHER, Role.ADMIN),
+        is_superuser=role == Role.ADMIN,
+    )
     if password:
         user.set_password(password)
     else:
@@ -50,27 +81,54 @@ def _user_create(*, username: str, password: str | None, role: str, first_name: 
 
 
 @transaction.atomic
-def dispatcher_create(*, username: str, password: str | None, first_name: str = "",
-                      last_name: str = "", phone: str = "") -> User:
-    user = _user_create(username=username, password=password, role=Role.DISPATCHER,
-                        first_name=first_name, last_name=last_name, phone=phone)
+def dispatcher_create(
+    *,
+    username: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    phone: str = "",
+) -> User:
+    user = _user_create(
+        username=username,
+        password=password,
+        role=Role.DISPATCHER,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+    )
     user.groups.add(dispatcher_group_ensure())
     return user
 
 
 @transaction.atomic
-def technician_create(*, username: str, password: str | None, first_name: str,
-                      last_name: str, employee_number: str, phone: str,
-                      language: str = Language.CHINESE) -> TechnicianProfile:
-    if TechnicianProfile.objects.filter(employee_number__iexact=employee_number).exists():
+def technician_create(
+    *,
+    username: str,
+    password: str | None,
+    first_name: str,
+    last_name: str,
+    employee_number: str,
+    phone: str,
+    language: str = Language.CHINESE,
+) -> TechnicianProfile:
+    if TechnicianProfile.objects.filter(
+        employee_number__iexact=employee_number
+    ).exists():
         raise InvalidInput(
             _("A technician with employee number %(number)s already exists.")
             % {"number": employee_number},
             code="employee_number_taken",
         )
-    user = _user_create(username=username, password=password, role=Role.TECHNICIAN,
-                        first_name=first_name, last_name=last_name, phone=phone,
-                        language=language)
+    user = _user_create(
+        username=username,
+        password=password,
+        role=Role.TECHNICIAN,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        language=language,
+    )
     profile = TechnicianProfile(user=user, employee_number=employee_number, phone=phone)
     profile.full_clean(exclude=["user"])
     try:
@@ -86,16 +144,35 @@ def technician_create(*, username: str, password: str | None, first_name: str,
 
 
 @transaction.atomic
-def customer_create(*, name: str, phone: str, address: str, area_tier: str,
-                    language: str = Language.CHINESE, username: str | None = None,
-                    password: str | None = None) -> Customer:
+def customer_create(
+    *,
+    name: str,
+    phone: str,
+    address: str,
+    area_tier: str,
+    language: str = Language.CHINESE,
+    username: str | None = None,
+    password: str | None = None,
+) -> Customer:
     """Creates a customer; with a username, also the login they use to see their orders."""
     user = None
     if username:
-        user = _user_create(username=username, password=password, role=Role.CUSTOMER,
-                            first_name=name, phone=phone, language=language)
-    customer = Customer(name=name, phone=phone, address=address, area_tier=area_tier,
-                        language=language, user=user)
+        user = _user_create(
+            username=username,
+            password=password,
+            role=Role.CUSTOMER,
+            first_name=name,
+            phone=phone,
+            language=language,
+        )
+    customer = Customer(
+        name=name,
+        phone=phone,
+        address=address,
+        area_tier=area_tier,
+        language=language,
+        user=user,
+    )
     customer.full_clean()
     customer.save()
     return customer
@@ -107,12 +184,13 @@ def customer_update(*, customer: Customer, **fields) -> Customer:
     allowed = {"name", "phone", "address", "area_tier", "language"}
     unknown = set(fields) - allowed
     if unknown:
-        raise InvalidInput(_("These fields cannot be changed: %(fields)s")
-                           % {"fields": ", ".join(sorted(unknown))})
+        raise InvalidInput(
+            _("These fields cannot be changed: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     for name, value in fields.items():
         setattr(customer, name, value)
     customer.full_clean()
     customer.save(update_fields=list(fields))
     return customer
-

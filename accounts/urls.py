@@ -7,5 +7,7 @@ urlpatterns = [
     path("me/", api.MeApi.as_view(), name="me"),
     path("technicians/", api.TechnicianListCreateApi.as_view(), name="technician-list"),
     path("customers/", api.CustomerListCreateApi.as_view(), name="customer-list"),
-    path("customers/<int:pk>/", api.CustomerDetailApi.as_view(), name="customer-detail"),
+    path(
+        "customers/<int:pk>/", api.CustomerDetailApi.as_view(), name="customer-detail"
+    ),
 ]

@@ -46,7 +46,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        fields = (
+            exc.detail
+            if isinstance(exc.detail, dict)
+            else {"non_field_errors": exc.detail}
+        )
         response.data = {
             "code": "invalid",
             "detail": _first_message(fields),

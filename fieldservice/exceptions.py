@@ -11,7 +11,9 @@ class ApplicationError(Exception):
     code = "invalid"
     default_detail = _("The request cannot be carried out.")
 
-    def __init__(self, detail=None, *, code: str | None = None, extra: dict | None = None):
+    def __init__(
+        self, detail=None, *, code: str | None = None, extra: dict | None = None
+    ):
         self.detail = detail if detail is not None else self.default_detail
         if code is not None:
             self.code = code

@@ -5,7 +5,11 @@ class IsDispatcher(BasePermission):
     message = "Only a dispatcher can do this."
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_dispatcher)
+        return bool(
+            request.user
+            and request.user.is_authenticated
+            and request.user.is_dispatcher
+        )
 
 
 class IsDispatcherForWrites(IsDispatcher):

@@ -42,18 +42,28 @@ class ReadOnlyInline(admin.TabularInline):
 
 class WorkOrderVisitInline(ReadOnlyInline):
     model = Visit
-    fields = ["sequence", "technician", "appointed_start", "state", "punctuality", "arrived_at"]
+    fields = [
+        "sequence",
+        "technician",
+        "appointed_start",
+        "state",
+        "punctuality",
+        "arrived_at",
+    ]
     readonly_fields = fields
     show_change_link = True
 
 
 class WorkOrderForm(forms.ModelForm):
     address = forms.CharField(
-        label=_("address"), required=False, max_length=255,
+        label=_("address"),
+        required=False,
+        max_length=255,
         help_text=_("Leave empty to use the customer's address."),
     )
     area_tier = forms.ChoiceField(
-        label=_("area tier"), required=False,
+        label=_("area tier"),
+        required=False,
         choices=[("", _("The customer's")), *AreaTier.choices],
     )
 
@@ -65,8 +75,14 @@ class WorkOrderForm(forms.ModelForm):
 @admin.register(WorkOrder)
 class WorkOrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = WorkOrderForm
-    list_display = ["number", "customer_name", "customer_phone", "kind", "area_tier",
-                    "created_at"]
+    list_display = [
+        "number",
+        "customer_name",
+        "customer_phone",
+        "kind",
+        "area_tier",
+        "created_at",
+    ]
     list_filter = ["kind", "area_tier", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["number", "customer_phone", "customer__phone", "customer_name"]
     autocomplete_fields = ["customer"]
@@ -76,15 +92,35 @@ class WorkOrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["customer", "kind", "description", "address", "area_tier"]
-        return ["number", "customer", "customer_name", "customer_phone", "kind",
-                "description", "address", "area_tier", "created_by", "created_at",
-                "book_visit"]
+        return [
+            "number",
+            "customer",
+            "customer_name",
+            "customer_phone",
+            "kind",
+            "description",
+            "address",
+            "area_tier",
+            "created_by",
+            "created_at",
+            "book_visit",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["number", "customer", "customer_name", "customer_phone", "kind", "address",
-                "area_tier", "created_by", "created_at", "book_visit"]
+        return [
+            "number",
+            "customer",
+            "customer_name",
+            "customer_phone",
+            "kind",
+            "address",
+            "area_tier",
+            "created_by",
+            "created_at",
+            "book_visit",
+        ]
 
     @admin.display(description=_("book a visit"))
     def book_visit(self, obj: WorkOrder):
@@ -97,8 +133,12 @@ class WorkOrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
             return
         data = form.cleaned_data
         created = services.work_order_create(
-            customer=data["customer"], kind=data["kind"], description=data["description"],
-            address=data["address"], area_tier=data["area_tier"], by=request.user,
+            customer=data["customer"],
+            kind=data["kind"],
+            description=data["description"],
+            address=data["address"],
+            area_tier=data["area_tier"],
+            by=request.user,
         )
         obj.pk = created.pk
         obj.number = created.number
@@ -112,19 +152,31 @@ class DayFilter(admin.SimpleListFilter):
     parameter_name = "day"
 
     def lookups(self, request, model_admin):
-        return [("yesterday", _("Yesterday")), ("today", _("Today")),
-                ("tomorrow", _("Tomorrow"))]
+        return [
+            ("yesterday", _("Yesterday")),
+            ("today", _("Today")),
+            ("tomorrow", _("Tomorrow")),
+        ]
 
     def queryset(self, request, queryset):
         offsets = {"yesterday": -1, "today": 0, "tomorrow": 1}
         if self.value() not in offsets:
             return queryset
-        return queryset.on_day(timezone.localdate() + timedelta(days=offsets[self.value()]))
+        return queryset.on_day(
+            timezone.localdate() + timedelta(days=offsets[self.value()])
+        )
 
 
 class LeaveInline(ReadOnlyInline):
     model = TemporaryLeave
-    fields = ["reason", "note", "is_returning", "fix_deadline", "left_at", "returned_at"]
+    fields = [
+        "reason",
+        "note",
+        "is_returning",
+        "fix_deadline",
+        "left_at",
+        "returned_at",
+    ]
     readonly_fields = fields
 
 
@@ -137,52 +189,96 @@ class EventInline(ReadOnlyInline):
 
 class VisitForm(forms.ModelForm):
     reason = forms.CharField(
-        label=_("reason for the change"), required=False, max_length=500,
+        label=_("reason for the change"),
+        required=False,
+        max_length=500,
         help_text=_("Required when moving or reassigning a booked visit."),
     )
 
     class Meta:
         model = Visit
-        fields = ["work_order", "technician", "appointed_start", "expected_duration_minutes"]
+        fields = [
+            "work_order",
+            "technician",
+            "appointed_start",
+            "expected_duration_minutes",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "technician" in self.fields:
-            self.fields["technician"].queryset = self.fields["technician"].queryset.filter(
-                role=Role.TECHNICIAN, technician_profile__is_active=True
-            )
+            self.fields["technician"].queryset = self.fields[
+                "technician"
+            ].queryset.filter(role=Role.TECHNICIAN, technician_profile__is_active=True)
 
 
 @admin.register(Visit)
 class VisitAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = VisitForm
-    list_display = ["__str__", "customer", "technician", "appointed_start", "state",
-                    "punctuality_display"]
+    list_display = [
+        "__str__",
+        "customer",
+        "technician",
+        "appointed_start",
+        "state",
+        "punctuality_display",
+    ]
     list_filter = [DayFilter, "state", "technician", "punctuality", "work_order__kind"]
-    search_fields = ["work_order__number", "work_order__customer_phone",
-                     "work_order__customer__phone", "work_order__customer_name"]
+    search_fields = [
+        "work_order__number",
+        "work_order__customer_phone",
+        "work_order__customer__phone",
+        "work_order__customer_name",
+    ]
     list_select_related = ["work_order", "technician"]
     date_hierarchy = "appointed_start"
     autocomplete_fields = ["work_order"]
     inlines = [LeaveInline, EventInline]
     ordering = ["appointed_start"]
-    readonly_fields = ["sequence", "state", "arrival_tolerance_minutes", "en_route_at",
-                       "arrived_at", "punctuality", "arrival_deviation_seconds", "late_reason",
-                       "work_started_at", "work_done_at", "signed_off_at", "closed_at",
-                       "ended_reason"]
+    readonly_fields = [
+        "sequence",
+        "state",
+        "arrival_tolerance_minutes",
+        "en_route_at",
+        "arrived_at",
+        "punctuality",
+        "arrival_deviation_seconds",
+        "late_reason",
+        "work_started_at",
+        "work_done_at",
+        "signed_off_at",
+        "closed_at",
+        "ended_reason",
+    ]
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["work_order", "technician", "appointed_start", "expected_duration_minutes"]
-        return ["work_order", "technician", "appointed_start", "expected_duration_minutes",
-                "reason", *self.readonly_fields]
+            return [
+                "work_order",
+                "technician",
+                "appointed_start",
+                "expected_duration_minutes",
+            ]
+        return [
+            "work_order",
+            "technician",
+            "appointed_start",
+            "expected_duration_minutes",
+            "reason",
+            *self.readonly_fields,
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
         if obj.state != "scheduled":
-            return ["work_order", "technician", "appointed_start", "expected_duration_minutes",
-                    *self.readonly_fields]
+            return [
+                "work_order",
+                "technician",
+                "appointed_start",
+                "expected_duration_minutes",
+                *self.readonly_fields,
+            ]
         return ["work_order", *self.readonly_fields]
 
     @admin.display(description=_("customer"), ordering="work_order__customer_name")
@@ -200,21 +296,32 @@ class VisitAdmin(ServiceAdminMixin, admin.ModelAdmin):
         data = form.cleaned_data
         if not change:
             created = services.visit_schedule(
-                work_order=data["work_order"], technician=data["technician"],
+                work_order=data["work_order"],
+                technician=data["technician"],
                 appointed_start=data["appointed_start"],
-                expected_duration_minutes=data["expected_duration_minutes"], by=request.user,
+                expected_duration_minutes=data["expected_duration_minutes"],
+                by=request.user,
             )
             obj.pk = created.pk
             return
         current = Visit.objects.get(pk=obj.pk)
         reason = data.get("reason", "")
-        if "technician" in form.changed_data and data["technician"] != current.technician:
-            services.visit_reassign(visit=current, technician=data["technician"], by=request.user,
-                                    reason=reason)
+        if (
+            "technician" in form.changed_data
+            and data["technician"] != current.technician
+        ):
+            services.visit_reassign(
+                visit=current,
+                technician=data["technician"],
+                by=request.user,
+                reason=reason,
+            )
         if {"appointed_start", "expected_duration_minutes"} & set(form.changed_data):
             services.visit_reschedule(
-                visit=current, appointed_start=data["appointed_start"],
-                expected_duration_minutes=data["expected_duration_minutes"], by=request.user,
+                visit=current,
+                appointed_start=data["appointed_start"],
+                expected_duration_minutes=data["expected_duration_minutes"],
+                by=request.user,
                 reason=reason,
             )
 

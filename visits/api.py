@@ -31,19 +31,28 @@ User = get_user_model()
 
 # --- Output ------------------------------------------------------------------
 
+
 class TechnicianSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="get_full_name")
-    employee_number = serializers.CharField(source="technician_profile.employee_number",
-                                            default="")
+    employee_number = serializers.CharField(
+        source="technician_profile.employee_number", default=""
+    )
     phone = serializers.CharField(source="technician_profile.phone", default="")
 
 
 class WorkOrderSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkOrder
-        fields = ["id", "number", "kind", "customer_name", "customer_phone", "address",
-                  "area_tier"]
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "customer_name",
+            "customer_phone",
+            "address",
+            "area_tier",
+        ]
 
 
 class VisitOutputSerializer(serializers.ModelSerializer):
@@ -58,11 +67,27 @@ class VisitOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Visit
         fields = [
-            "id", "work_order", "sequence", "technician", "state", "allowed_transitions",
-            "appointed_start", "expected_duration_minutes", "expected_end",
-            "arrival_tolerance_minutes", "en_route_at", "arrived_at", "punctuality",
-            "arrival_deviation_seconds", "arrival_deviation_minutes", "late_reason",
-            "work_started_at", "work_done_at", "signed_off_at", "closed_at", "ended_reason",
+            "id",
+            "work_order",
+            "sequence",
+            "technician",
+            "state",
+            "allowed_transitions",
+            "appointed_start",
+            "expected_duration_minutes",
+            "expected_end",
+            "arrival_tolerance_minutes",
+            "en_route_at",
+            "arrived_at",
+            "punctuality",
+            "arrival_deviation_seconds",
+            "arrival_deviation_minutes",
+            "late_reason",
+            "work_started_at",
+            "work_done_at",
+            "signed_off_at",
+            "closed_at",
+            "ended_reason",
         ]
 
     def get_arrival_deviation_minutes(self, visit: Visit) -> int | None:
@@ -112,8 +137,17 @@ class WorkOrderVisitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Visit
-        fields = ["id", "sequence", "technician", "state", "appointed_start",
-                  "expected_duration_minutes", "arrived_at", "punctuality", "closed_at"]
+        fields = [
+            "id",
+            "sequence",
+            "technician",
+            "state",
+            "appointed_start",
+            "expected_duration_minutes",
+            "arrived_at",
+            "punctuality",
+            "closed_at",
+        ]
 
 
 class WorkOrderOutputSerializer(serializers.ModelSerializer):
@@ -121,17 +155,33 @@ class WorkOrderOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkOrder
-        fields = ["id", "number", "customer", "kind", "description", "customer_name",
-                  "customer_phone", "address", "area_tier", "created_at", "visits"]
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "kind",
+            "description",
+            "customer_name",
+            "customer_phone",
+            "address",
+            "area_tier",
+            "created_at",
+            "visits",
+        ]
 
 
 def _visit_response(request, visit: Visit, status_code=status.HTTP_200_OK) -> Response:
-    visit = get_object_or_404(selectors.visit_detail_queryset(request.user), pk=visit.pk)
-    return Response(VisitDetailOutputSerializer(visit, context={"request": request}).data,
-                    status=status_code)
+    visit = get_object_or_404(
+        selectors.visit_detail_queryset(request.user), pk=visit.pk
+    )
+    return Response(
+        VisitDetailOutputSerializer(visit, context={"request": request}).data,
+        status=status_code,
+    )
 
 
 # --- Work orders -------------------------------------------------------------
+
 
 class WorkOrderFilter(django_filters.FilterSet):
     number = django_filters.CharFilter(lookup_expr="iexact")
@@ -152,10 +202,16 @@ class WorkOrderListCreateApi(generics.ListAPIView):
     class InputSerializer(serializers.Serializer):
         customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
         kind = serializers.ChoiceField(choices=VisitKind.choices)
-        description = serializers.CharField(required=False, allow_blank=True, default="")
-        address = serializers.CharField(required=False, allow_blank=True, default="",
-                                        max_length=255,
-                                        help_text="Defaults to the customer's address.")
+        description = serializers.CharField(
+            required=False, allow_blank=True, default=""
+        )
+        address = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=255,
+            help_text="Defaults to the customer's address.",
+        )
         area_tier = serializers.CharField(required=False, allow_blank=True, default="")
 
     def get_queryset(self):
@@ -165,10 +221,15 @@ class WorkOrderListCreateApi(generics.ListAPIView):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        work_order = services.work_order_create(by=request.user, **serializer.validated_data)
-        work_order = selectors.work_orders_visible_to(request.user).get(pk=work_order.pk)
-        return Response(WorkOrderOutputSerializer(work_order).data,
-                        status=status.HTTP_201_CREATED)
+        work_order = services.work_order_create(
+            by=request.user, **serializer.validated_data
+        )
+        work_order = selectors.work_orders_visible_to(request.user).get(
+            pk=work_order.pk
+        )
+        return Response(
+            WorkOrderOutputSerializer(work_order).data, status=status.HTTP_201_CREATED
+        )
 
 
 class WorkOrderDetailApi(generics.RetrieveAPIView):
@@ -180,9 +241,11 @@ class WorkOrderDetailApi(generics.RetrieveAPIView):
 
 # --- Visits ------------------------------------------------------------------
 
+
 class VisitFilter(django_filters.FilterSet):
-    date = django_filters.DateFilter(method="filter_date",
-                                     help_text="Local day of the appointed start (YYYY-MM-DD).")
+    date = django_filters.DateFilter(
+        method="filter_date", help_text="Local day of the appointed start (YYYY-MM-DD)."
+    )
     state = django_filters.MultipleChoiceFilter(choices=VisitState.choices)
 
     class Meta:
@@ -202,13 +265,16 @@ class VisitListCreateApi(generics.ListAPIView):
     filterset_class = VisitFilter
 
     class InputSerializer(serializers.Serializer):
-        work_order = serializers.PrimaryKeyRelatedField(queryset=WorkOrder.objects.all())
+        work_order = serializers.PrimaryKeyRelatedField(
+            queryset=WorkOrder.objects.all()
+        )
         technician = serializers.PrimaryKeyRelatedField(
             queryset=User.objects.filter(role=Role.TECHNICIAN)
         )
         appointed_start = serializers.DateTimeField()
-        expected_duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60,
-                                                             default=60)
+        expected_duration_minutes = serializers.IntegerField(
+            min_value=5, max_value=24 * 60, default=60
+        )
 
     def get_queryset(self):
         return selectors.visits_visible_to(self.request.user)
@@ -216,9 +282,18 @@ class VisitListCreateApi(generics.ListAPIView):
     @extend_schema(
         request=InputSerializer,
         responses={201: VisitDetailOutputSerializer},
-        examples=[OpenApiExample("Book a visit", request_only=True, value={
-            "work_order": 1, "technician": 3, "appointed_start": "2026-11-24T09:30:00+08:00",
-            "expected_duration_minutes": 90})],
+        examples=[
+            OpenApiExample(
+                "Book a visit",
+                request_only=True,
+                value={
+                    "work_order": 1,
+                    "technician": 3,
+                    "appointed_start": "2026-11-24T09:30:00+08:00",
+                    "expected_duration_minutes": 90,
+                },
+            )
+        ],
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
@@ -257,8 +332,12 @@ def _action(transition: str, service, input_serializer=None, summary: str = ""):
     """Builds the view for one lifecycle step, documented in the schema."""
     serializer_class = input_serializer or VisitActionApi.InputSerializer
 
-    @extend_schema(request=serializer_class, responses={200: VisitDetailOutputSerializer},
-                   summary=summary, operation_id=f"visit_{transition}")
+    @extend_schema(
+        request=serializer_class,
+        responses={200: VisitDetailOutputSerializer},
+        summary=summary,
+        operation_id=f"visit_{transition}",
+    )
     def post(self, request, pk: int):
         return VisitActionApi.post(self, request, pk)
 
@@ -268,14 +347,22 @@ def _action(transition: str, service, input_serializer=None, summary: str = ""):
     return type(
         f"Visit{transition.title().replace('_', '')}Api",
         (VisitActionApi,),
-        {"transition": transition, "InputSerializer": serializer_class, "post": post,
-         "perform": perform, "__doc__": summary},
+        {
+            "transition": transition,
+            "InputSerializer": serializer_class,
+            "post": post,
+            "perform": perform,
+            "__doc__": summary,
+        },
     )
 
 
 class ArriveInput(serializers.Serializer):
     late_reason = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
         help_text="Required when arriving later than the tolerance allows.",
     )
 
@@ -283,14 +370,19 @@ class ArriveInput(serializers.Serializer):
 class LeaveInput(serializers.Serializer):
     reason = serializers.ChoiceField(choices=LeaveReason.choices)
     is_returning = serializers.BooleanField(
-        allow_null=True, default=None,
+        allow_null=True,
+        default=None,
         help_text="Whether the technician told the customer he will come back.",
     )
     fix_deadline = serializers.DateTimeField(
-        required=False, allow_null=True, default=None,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text="Committed deadline for the service to work (调通/修通时限) when not returning.",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500
+    )
 
     def validate_is_returning(self, value):
         if value is None:
@@ -305,13 +397,16 @@ class ReasonInput(serializers.Serializer):
 
 
 class NoteInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500
+    )
 
 
 class RescheduleInput(serializers.Serializer):
     appointed_start = serializers.DateTimeField()
-    expected_duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60,
-                                                         required=False, default=None)
+    expected_duration_minutes = serializers.IntegerField(
+        min_value=5, max_value=24 * 60, required=False, default=None
+    )
     reason = serializers.CharField(max_length=500)
 
 
@@ -323,28 +418,62 @@ class ReassignInput(serializers.Serializer):
 
 
 ACTION_VIEWS = {
-    "start-travel": _action(Transition.START_TRAVEL, services.visit_start_travel,
-                            summary="Technician is on the way"),
-    "arrive": _action(Transition.ARRIVE, services.visit_arrive, ArriveInput,
-                      summary="Technician arrives; punctuality is judged on the server's clock"),
-    "start-work": _action(Transition.START_WORK, services.visit_start_work,
-                          summary="Work starts"),
-    "leave": _action(Transition.LEAVE, services.visit_leave, LeaveInput,
-                     summary="Technician leaves the site temporarily"),
-    "return": _action(Transition.RETURN, services.visit_return,
-                      summary="Technician is back on site"),
-    "finish-work": _action(Transition.FINISH_WORK, services.visit_finish_work,
-                           summary="Work is done"),
-    "no-show": _action(Transition.NO_SHOW, services.visit_mark_no_show, NoteInput,
-                       summary="Nobody was at home"),
-    "cancel": _action(Transition.CANCEL, services.visit_cancel, ReasonInput,
-                      summary="Dispatcher cancels the visit"),
-    "close": _action(Transition.CLOSE, services.visit_close, NoteInput,
-                     summary="Dispatcher closes the visit"),
-    "reschedule": _action("reschedule", services.visit_reschedule, RescheduleInput,
-                          summary="Dispatcher moves the visit to a new agreed time (改约)"),
-    "reassign": _action("reassign", services.visit_reassign, ReassignInput,
-                        summary="Dispatcher gives the visit to another technician"),
+    "start-travel": _action(
+        Transition.START_TRAVEL,
+        services.visit_start_travel,
+        summary="Technician is on the way",
+    ),
+    "arrive": _action(
+        Transition.ARRIVE,
+        services.visit_arrive,
+        ArriveInput,
+        summary="Technician arrives; punctuality is judged on the server's clock",
+    ),
+    "start-work": _action(
+        Transition.START_WORK, services.visit_start_work, summary="Work starts"
+    ),
+    "leave": _action(
+        Transition.LEAVE,
+        services.visit_leave,
+        LeaveInput,
+        summary="Technician leaves the site temporarily",
+    ),
+    "return": _action(
+        Transition.RETURN, services.visit_return, summary="Technician is back on site"
+    ),
+    "finish-work": _action(
+        Transition.FINISH_WORK, services.visit_finish_work, summary="Work is done"
+    ),
+    "no-show": _action(
+        Transition.NO_SHOW,
+        services.visit_mark_no_show,
+        NoteInput,
+        summary="Nobody was at home",
+    ),
+    "cancel": _action(
+        Transition.CANCEL,
+        services.visit_cancel,
+        ReasonInput,
+        summary="Dispatcher cancels the visit",
+    ),
+    "close": _action(
+        Transition.CLOSE,
+        services.visit_close,
+        NoteInput,
+        summary="Dispatcher closes the visit",
+    ),
+    "reschedule": _action(
+        "reschedule",
+        services.visit_reschedule,
+        RescheduleInput,
+        summary="Dispatcher moves the visit to a new agreed time (改约)",
+    ),
+    "reassign": _action(
+        "reassign",
+        services.visit_reassign,
+        ReassignInput,
+        summary="Dispatcher gives the visit to another technician",
+    ),
 }
 
 
@@ -359,4 +488,3 @@ class UnknownVisitActionApi(APIView):
             % {"name": name, "steps": ", ".join(ACTION_VIEWS)},
             code="unknown_transition",
         )
-

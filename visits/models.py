@@ -24,14 +24,19 @@ class WorkOrder(models.Model):
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="work_orders", verbose_name=_("customer")
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="work_orders",
+        verbose_name=_("customer"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=VisitKind.choices)
     description = models.TextField(_("description"), blank=True)
     # Snapshot of where and for whom the work is, taken when the order is made:
     # later edits to the customer do not rewrite what was signed for.
     customer_name = models.CharField(_("customer name"), max_length=100, editable=False)
-    customer_phone = models.CharField(_("customer phone"), max_length=20, editable=False)
+    customer_phone = models.CharField(
+        _("customer phone"), max_length=20, editable=False
+    )
     address = models.CharField(_("address"), max_length=255)
     area_tier = models.CharField(_("area tier"), max_length=8, choices=AreaTier.choices)
     created_by = models.ForeignKey(
@@ -40,7 +45,9 @@ class WorkOrder(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
 
     objects = WorkOrderQuerySet.as_manager()
 
@@ -50,7 +57,8 @@ class WorkOrder(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=VisitKind.values), name="work_order_kind_valid"
+                condition=models.Q(kind__in=VisitKind.values),
+                name="work_order_kind_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(area_tier__in=AreaTier.values),
@@ -70,6 +78,9 @@ class WorkOrderSequence(models.Model):
 
     class Meta:
         verbose_name = _("work-order number sequence")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last_number}"
 
 
 class VisitState(models.TextChoices):
@@ -112,13 +123,29 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
     Transition.START_TRAVEL: (frozenset({S.SCHEDULED}), S.EN_ROUTE, Actor.TECHNICIAN),
     Transition.ARRIVE: (frozenset({S.EN_ROUTE}), S.ARRIVED, Actor.TECHNICIAN),
     Transition.START_WORK: (frozenset({S.ARRIVED}), S.IN_PROGRESS, Actor.TECHNICIAN),
-    Transition.LEAVE: (frozenset({S.IN_PROGRESS}), S.TEMPORARILY_LEFT, Actor.TECHNICIAN),
-    Transition.RETURN: (frozenset({S.TEMPORARILY_LEFT}), S.IN_PROGRESS, Actor.TECHNICIAN),
+    Transition.LEAVE: (
+        frozenset({S.IN_PROGRESS}),
+        S.TEMPORARILY_LEFT,
+        Actor.TECHNICIAN,
+    ),
+    Transition.RETURN: (
+        frozenset({S.TEMPORARILY_LEFT}),
+        S.IN_PROGRESS,
+        Actor.TECHNICIAN,
+    ),
     Transition.FINISH_WORK: (frozenset({S.IN_PROGRESS}), S.WORK_DONE, Actor.TECHNICIAN),
     Transition.SIGN_OFF: (frozenset({S.WORK_DONE}), S.SIGNED_OFF, Actor.EITHER),
     # Closing after a leave without return hands the rest of the job to a return visit.
-    Transition.CLOSE: (frozenset({S.SIGNED_OFF, S.TEMPORARILY_LEFT}), S.CLOSED, Actor.DISPATCHER),
-    Transition.CANCEL: (frozenset({S.SCHEDULED, S.EN_ROUTE}), S.CANCELLED, Actor.DISPATCHER),
+    Transition.CLOSE: (
+        frozenset({S.SIGNED_OFF, S.TEMPORARILY_LEFT}),
+        S.CLOSED,
+        Actor.DISPATCHER,
+    ),
+    Transition.CANCEL: (
+        frozenset({S.SCHEDULED, S.EN_ROUTE}),
+        S.CANCELLED,
+        Actor.DISPATCHER,
+    ),
     Transition.NO_SHOW: (frozenset({S.EN_ROUTE, S.ARRIVED}), S.NO_SHOW, Actor.EITHER),
 }
 del S
@@ -126,7 +153,12 @@ del S
 FINAL_STATES = frozenset({VisitState.CLOSED, VisitState.CANCELLED, VisitState.NO_SHOW})
 # States in which the technician is with the customer or on the way.
 ACTIVE_STATES = frozenset(
-    {VisitState.EN_ROUTE, VisitState.ARRIVED, VisitState.IN_PROGRESS, VisitState.TEMPORARILY_LEFT}
+    {
+        VisitState.EN_ROUTE,
+        VisitState.ARRIVED,
+        VisitState.IN_PROGRESS,
+        VisitState.TEMPORARILY_LEFT,
+    }
 )
 
 
@@ -141,7 +173,9 @@ class VisitQuerySet(models.QuerySet):
         """Visits whose appointed start falls on `day` in the current time zone."""
         tz = timezone.get_current_timezone()
         start = timezone.make_aware(datetime.combine(day, time.min), tz)
-        end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), tz)
+        end = timezone.make_aware(
+            datetime.combine(day + timedelta(days=1), time.min), tz
+        )
         return self.filter(appointed_start__gte=start, appointed_start__lt=end)
 
 
@@ -155,10 +189,15 @@ class Visit(models.Model):
     """One trip of a technician to the customer, at an agreed time."""
 
     work_order = models.ForeignKey(
-        WorkOrder, on_delete=models.PROTECT, related_name="visits", verbose_name=_("work order")
+        WorkOrder,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("work order"),
     )
     sequence = models.PositiveSmallIntegerField(
-        _("visit number"), editable=False, help_text=_("1 for the first visit of the work order.")
+        _("visit number"),
+        editable=False,
+        help_text=_("1 for the first visit of the work order."),
     )
     technician = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -179,31 +218,60 @@ class Visit(models.Model):
         _("arrival tolerance (minutes)"), editable=False
     )
     state = models.CharField(
-        _("state"), max_length=20, choices=VisitState.choices, default=VisitState.SCHEDULED,
+        _("state"),
+        max_length=20,
+        choices=VisitState.choices,
+        default=VisitState.SCHEDULED,
         editable=False,
     )
 
-    en_route_at = models.DateTimeField(_("on the way at"), null=True, blank=True, editable=False)
-    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True, editable=False)
+    en_route_at = models.DateTimeField(
+        _("on the way at"), null=True, blank=True, editable=False
+    )
+    arrived_at = models.DateTimeField(
+        _("arrived at"), null=True, blank=True, editable=False
+    )
     punctuality = models.CharField(
-        _("punctuality"), max_length=8, choices=Punctuality.choices, blank=True, editable=False
+        _("punctuality"),
+        max_length=8,
+        choices=Punctuality.choices,
+        blank=True,
+        editable=False,
     )
     arrival_deviation_seconds = models.IntegerField(
-        _("arrival deviation (seconds)"), null=True, blank=True, editable=False,
+        _("arrival deviation (seconds)"),
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("Negative when early."),
     )
-    late_reason = models.CharField(_("reason for being late"), max_length=500, blank=True,
-                                   editable=False)
-    work_started_at = models.DateTimeField(_("work started at"), null=True, blank=True,
-                                           editable=False)
-    work_done_at = models.DateTimeField(_("work done at"), null=True, blank=True, editable=False)
-    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True, editable=False)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
-    ended_reason = models.CharField(
-        _("reason"), max_length=500, blank=True, editable=False,
-        help_text=_("Why the visit was cancelled, found nobody at home, or closed early."),
+    late_reason = models.CharField(
+        _("reason for being late"), max_length=500, blank=True, editable=False
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    work_started_at = models.DateTimeField(
+        _("work started at"), null=True, blank=True, editable=False
+    )
+    work_done_at = models.DateTimeField(
+        _("work done at"), null=True, blank=True, editable=False
+    )
+    signed_off_at = models.DateTimeField(
+        _("signed off at"), null=True, blank=True, editable=False
+    )
+    closed_at = models.DateTimeField(
+        _("closed at"), null=True, blank=True, editable=False
+    )
+    ended_reason = models.CharField(
+        _("reason"),
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Why the visit was cancelled, found nobody at home, or closed early."
+        ),
+    )
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
 
     objects = VisitQuerySet.as_manager()
 
@@ -213,10 +281,12 @@ class Visit(models.Model):
         ordering = ["appointed_start", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["work_order", "sequence"], name="visit_sequence_unique_per_work_order"
+                fields=["work_order", "sequence"],
+                name="visit_sequence_unique_per_work_order",
             ),
             models.CheckConstraint(
-                condition=models.Q(state__in=VisitState.values), name="visit_state_valid"
+                condition=models.Q(state__in=VisitState.values),
+                name="visit_state_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(expected_duration_minutes__gte=5),
@@ -227,7 +297,8 @@ class Visit(models.Model):
                 name="visit_punctuality_needs_arrival",
             ),
             models.CheckConstraint(
-                condition=~models.Q(punctuality=Punctuality.LATE) | ~models.Q(late_reason=""),
+                condition=~models.Q(punctuality=Punctuality.LATE)
+                | ~models.Q(late_reason=""),
                 name="visit_late_arrival_has_reason",
             ),
         ]
@@ -250,8 +321,11 @@ class Visit(models.Model):
 
     def allowed_transitions(self) -> list[str]:
         """Steps the current state allows, whoever takes them."""
-        return [name for name, (sources, _to, _actor) in TRANSITIONS.items()
-                if self.state in sources]
+        return [
+            name
+            for name, (sources, _to, _actor) in TRANSITIONS.items()
+            if self.state in sources
+        ]
 
     def is_actor_allowed(self, transition: str, user) -> bool:
         """Whether `user` is the kind of person who may take `transition` here."""
@@ -265,12 +339,19 @@ class Visit(models.Model):
 
     def transitions_for(self, user) -> list[str]:
         """Steps `user` can take now: what the phone or the board offers as buttons."""
-        return [name for name in self.allowed_transitions() if self.is_actor_allowed(name, user)]
+        return [
+            name
+            for name in self.allowed_transitions()
+            if self.is_actor_allowed(name, user)
+        ]
 
 
 class LeaveReason(models.TextChoices):
     FIND_CAUSE = "find_cause", _("Find the cause of the fault")
-    EQUIPMENT_ROOM_TEST = "equipment_room_test", _("Testing at the equipment room (机房)")
+    EQUIPMENT_ROOM_TEST = (
+        "equipment_room_test",
+        _("Testing at the equipment room (机房)"),
+    )
     FETCH_MATERIALS = "fetch_materials", _("Fetch materials or tools")
     OTHER = "other", _("Other")
 
@@ -296,7 +377,8 @@ class TemporaryLeave(models.Model):
         ordering = ["left_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(is_returning=True) | models.Q(fix_deadline__isnull=False),
+                condition=models.Q(is_returning=True)
+                | models.Q(fix_deadline__isnull=False),
                 name="leave_without_return_has_fix_deadline",
             ),
             models.CheckConstraint(
@@ -340,9 +422,12 @@ class VisitEvent(models.Model):
         Visit, on_delete=models.PROTECT, related_name="events", verbose_name=_("visit")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=VisitEventKind.choices)
-    from_state = models.CharField(_("from state"), max_length=20, choices=VisitState.choices,
-                                  blank=True)
-    to_state = models.CharField(_("to state"), max_length=20, choices=VisitState.choices)
+    from_state = models.CharField(
+        _("from state"), max_length=20, choices=VisitState.choices, blank=True
+    )
+    to_state = models.CharField(
+        _("to state"), max_length=20, choices=VisitState.choices
+    )
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -51,7 +51,9 @@ def arrival_punctuality(
     else:
         status = Punctuality.ON_TIME
     # Whole seconds, rounded toward zero: 10 min 0.4 s late is still 600 s.
-    return ArrivalPunctuality(status=status, deviation_seconds=int(deviation.total_seconds()))
+    return ArrivalPunctuality(
+        status=status, deviation_seconds=int(deviation.total_seconds())
+    )
 
 
 class LeaveProblem(enum.StrEnum):

@@ -24,7 +24,10 @@ def visit_detail_queryset(user: User) -> QuerySet[Visit]:
     """One visit with what its detail screen shows: leaves and the event log."""
     return visits_visible_to(user).prefetch_related(
         Prefetch("leaves", queryset=TemporaryLeave.objects.order_by("left_at", "id")),
-        Prefetch("events", queryset=VisitEvent.objects.select_related("actor").order_by("at", "id")),
+        Prefetch(
+            "events",
+            queryset=VisitEvent.objects.select_related("actor").order_by("at", "id"),
+        ),
     )
 
 
@@ -41,6 +44,8 @@ def work_orders_visible_to(user: User) -> QuerySet[WorkOrder]:
     return work_orders.prefetch_related(
         Prefetch(
             "visits",
-            queryset=Visit.objects.select_related("technician", "technician__technician_profile"),
+            queryset=Visit.objects.select_related(
+                "technician", "technician__technician_profile"
+            ),
         )
     )

@@ -48,7 +48,9 @@ LEAVE_MESSAGES = {
     rules.LeaveProblem.FIX_DEADLINE_REQUIRED: _(
         "Not returning requires a committed fix deadline (调通/修通时限)."
     ),
-    rules.LeaveProblem.FIX_DEADLINE_NOT_IN_FUTURE: _("The committed fix deadline must be in the future."),
+    rules.LeaveProblem.FIX_DEADLINE_NOT_IN_FUTURE: _(
+        "The committed fix deadline must be in the future."
+    ),
     rules.LeaveProblem.FIX_DEADLINE_WHEN_RETURNING: _(
         "A fix deadline is only committed when not returning."
     ),
@@ -70,11 +72,23 @@ def _now(at: datetime | None) -> datetime:
     return at
 
 
-def _event(*, visit: Visit, kind: str, from_state: str, by: User | None, at: datetime,
-           data: dict[str, Any] | None = None) -> VisitEvent:
+def _event(
+    *,
+    visit: Visit,
+    kind: str,
+    from_state: str,
+    by: User | None,
+    at: datetime,
+    data: dict[str, Any] | None = None,
+) -> VisitEvent:
     return VisitEvent.objects.create(
-        visit=visit, kind=kind, from_state=from_state, to_state=visit.state, at=at,
-        actor=by, data=data or {},
+        visit=visit,
+        kind=kind,
+        from_state=from_state,
+        to_state=visit.state,
+        at=at,
+        actor=by,
+        data=data or {},
     )
 
 
@@ -84,8 +98,11 @@ def _iso(value: datetime | None) -> str | None:
 
 # --- Work orders -------------------------------------------------------------
 
+
 def _next_work_order_number(day) -> str:
-    sequence, _created = WorkOrderSequence.objects.select_for_update().get_or_create(day=day)
+    sequence, _created = WorkOrderSequence.objects.select_for_update().get_or_create(
+        day=day
+    )
     WorkOrderSequence.objects.filter(day=day).update(last_number=F("last_number") + 1)
     sequence.refresh_from_db(fields=["last_number"])
     return f"WO{day:%Y%m%d}-{sequence.last_number:04d}"
@@ -97,8 +114,15 @@ def _require_dispatcher(user: User) -> None:
 
 
 @transaction.atomic
-def work_order_create(*, customer: Customer, kind: str, by: User, description: str = "",
-                      address: str = "", area_tier: str = "") -> WorkOrder:
+def work_order_create(
+    *,
+    customer: Customer,
+    kind: str,
+    by: User,
+    description: str = "",
+    address: str = "",
+    area_tier: str = "",
+) -> WorkOrder:
     """Opens a work order, copying the customer's name, phone, address and area
     tier onto it (the address may be overridden for work at another place)."""
     _require_dispatcher(by)
@@ -106,10 +130,15 @@ def work_order_create(*, customer: Customer, kind: str, by: User, description: s
         raise InvalidInput(_("Unknown work-order kind: %(kind)s.") % {"kind": kind})
     now = timezone.now()
     work_order = WorkOrder(
-        customer=customer, kind=kind, description=description,
-        customer_name=customer.name, customer_phone=customer.phone,
-        address=address or customer.address, area_tier=area_tier or customer.area_tier,
-        created_by=by, created_at=now,
+        customer=customer,
+        kind=kind,
+        description=description,
+        customer_name=customer.name,
+        customer_phone=customer.phone,
+        address=address or customer.address,
+        area_tier=area_tier or customer.area_tier,
+        created_by=by,
+        created_at=now,
     )
     work_order.number = _next_work_order_number(timezone.localdate(now))
     work_order.full_clean()
@@ -119,35 +148,48 @@ def work_order_create(*, customer: Customer, kind: str, by: User, description: s
 
 # --- Booking -----------------------------------------------------------------
 
+
 def _check_technician(technician: User) -> None:
     if technician.role != Role.TECHNICIAN:
-        raise InvalidInput(_("%(user)s is not a technician.") % {"user": technician},
-                           code="not_a_technician")
+        raise InvalidInput(
+            _("%(user)s is not a technician.") % {"user": technician},
+            code="not_a_technician",
+        )
     profile = TechnicianProfile.objects.filter(user=technician).first()
     if profile is None or not profile.is_active or not technician.is_active:
-        raise InvalidInput(_("%(user)s is not an active technician.") % {"user": technician},
-                           code="technician_inactive")
+        raise InvalidInput(
+            _("%(user)s is not an active technician.") % {"user": technician},
+            code="technician_inactive",
+        )
 
 
-def _check_technician_free(*, technician: User, start: datetime, minutes: int,
-                           exclude: Visit | None = None) -> None:
+def _check_technician_free(
+    *, technician: User, start: datetime, minutes: int, exclude: Visit | None = None
+) -> None:
     """Refuses a booking that overlaps another open visit of the same technician.
     Locks the technician's row so two bookings cannot both pass the check."""
     User.objects.select_for_update().filter(pk=technician.pk).first()
     end = start + timedelta(minutes=minutes)
     overlapping = [
-        visit for visit in Visit.objects.filter(
-            technician=technician, state__in=BUSY_STATES,
-            appointed_start__lt=end, appointed_start__gt=start - timedelta(days=1),
+        visit
+        for visit in Visit.objects.filter(
+            technician=technician,
+            state__in=BUSY_STATES,
+            appointed_start__lt=end,
+            appointed_start__gt=start - timedelta(days=1),
         ).select_related("work_order")
         if visit.expected_end > start and (exclude is None or visit.pk != exclude.pk)
     ]
     if overlapping:
         clash = overlapping[0]
         raise InvalidInput(
-            _("%(technician)s already has visit %(visit)s from %(start)s to %(end)s.") % {
-                "technician": technician, "visit": clash,
-                "start": timezone.localtime(clash.appointed_start).strftime("%Y-%m-%d %H:%M"),
+            _("%(technician)s already has visit %(visit)s from %(start)s to %(end)s.")
+            % {
+                "technician": technician,
+                "visit": clash,
+                "start": timezone.localtime(clash.appointed_start).strftime(
+                    "%Y-%m-%d %H:%M"
+                ),
                 "end": timezone.localtime(clash.expected_end).strftime("%H:%M"),
             },
             code="technician_busy",
@@ -156,20 +198,30 @@ def _check_technician_free(*, technician: User, start: datetime, minutes: int,
 
 def _check_appointment(appointed_start: datetime, minutes: int, now: datetime) -> None:
     if timezone.is_naive(appointed_start):
-        raise InvalidInput(_("The appointed start must include a time zone."),
-                           code="naive_datetime")
+        raise InvalidInput(
+            _("The appointed start must include a time zone."), code="naive_datetime"
+        )
     if appointed_start <= now:
-        raise InvalidInput(_("The appointed start must be in the future."),
-                           code="appointment_in_past")
+        raise InvalidInput(
+            _("The appointed start must be in the future."), code="appointment_in_past"
+        )
     if not 5 <= minutes <= 24 * 60:
-        raise InvalidInput(_("The expected duration must be between 5 minutes and 24 hours."),
-                           code="invalid_duration")
+        raise InvalidInput(
+            _("The expected duration must be between 5 minutes and 24 hours."),
+            code="invalid_duration",
+        )
 
 
 @transaction.atomic
-def visit_schedule(*, work_order: WorkOrder, technician: User, appointed_start: datetime,
-                   by: User, expected_duration_minutes: int = 60,
-                   now: datetime | None = None) -> Visit:
+def visit_schedule(
+    *,
+    work_order: WorkOrder,
+    technician: User,
+    appointed_start: datetime,
+    by: User,
+    expected_duration_minutes: int = 60,
+    now: datetime | None = None,
+) -> Visit:
     """Books a visit of `technician` to the work order's customer at an agreed time."""
     _require_dispatcher(by)
     now = _now(now)
@@ -179,12 +231,15 @@ def visit_schedule(*, work_order: WorkOrder, technician: User, appointed_start: 
     open_visit = work_order.visits.filter(state__in=OPEN_STATES).first()
     if open_visit is not None:
         raise InvalidInput(
-            _("Work order %(order)s already has an open visit (%(visit)s); reschedule it instead.")
+            _(
+                "Work order %(order)s already has an open visit (%(visit)s); reschedule it instead."
+            )
             % {"order": work_order, "visit": open_visit},
             code="work_order_has_open_visit",
         )
-    _check_technician_free(technician=technician, start=appointed_start,
-                           minutes=expected_duration_minutes)
+    _check_technician_free(
+        technician=technician, start=appointed_start, minutes=expected_duration_minutes
+    )
     visit = Visit.objects.create(
         work_order=work_order,
         sequence=work_order.visits.count() + 1,
@@ -194,40 +249,72 @@ def visit_schedule(*, work_order: WorkOrder, technician: User, appointed_start: 
         arrival_tolerance_minutes=CompanySettings.load().arrival_tolerance_minutes,
         created_at=now,
     )
-    _event(visit=visit, kind=VisitEventKind.SCHEDULED, from_state="", by=by, at=now, data={
-        "appointed_start": _iso(appointed_start), "technician": technician.pk,
-        "expected_duration_minutes": expected_duration_minutes,
-    })
+    _event(
+        visit=visit,
+        kind=VisitEventKind.SCHEDULED,
+        from_state="",
+        by=by,
+        at=now,
+        data={
+            "appointed_start": _iso(appointed_start),
+            "technician": technician.pk,
+            "expected_duration_minutes": expected_duration_minutes,
+        },
+    )
     return visit
 
 
 def _lock(visit: Visit) -> Visit:
-    return Visit.objects.select_for_update().select_related("work_order").get(pk=visit.pk)
+    return (
+        Visit.objects.select_for_update().select_related("work_order").get(pk=visit.pk)
+    )
 
 
 @transaction.atomic
-def visit_reschedule(*, visit: Visit, appointed_start: datetime, by: User, reason: str,
-                     expected_duration_minutes: int | None = None) -> Visit:
+def visit_reschedule(
+    *,
+    visit: Visit,
+    appointed_start: datetime,
+    by: User,
+    reason: str,
+    expected_duration_minutes: int | None = None,
+) -> Visit:
     """Moves a visit that has not started to a new agreed time (改约)."""
     _require_dispatcher(by)
     visit = _lock(visit)
     if visit.state != VisitState.SCHEDULED:
-        raise InvalidTransition(_("Only a scheduled visit can be rescheduled; this one is %(state)s.")
-                                % {"state": visit.get_state_display()})
+        raise InvalidTransition(
+            _("Only a scheduled visit can be rescheduled; this one is %(state)s.")
+            % {"state": visit.get_state_display()}
+        )
     if not reason.strip():
         raise InvalidInput(_("Say why the visit is moved."), code="reason_required")
     minutes = expected_duration_minutes or visit.expected_duration_minutes
     now = timezone.now()
     _check_appointment(appointed_start, minutes, now)
-    _check_technician_free(technician=visit.technician, start=appointed_start, minutes=minutes,
-                           exclude=visit)
+    _check_technician_free(
+        technician=visit.technician,
+        start=appointed_start,
+        minutes=minutes,
+        exclude=visit,
+    )
     previous = visit.appointed_start
     visit.appointed_start = appointed_start
     visit.expected_duration_minutes = minutes
     visit.save(update_fields=["appointed_start", "expected_duration_minutes"])
-    _event(visit=visit, kind=VisitEventKind.RESCHEDULED, from_state=visit.state, by=by, at=now,
-           data={"from": _iso(previous), "to": _iso(appointed_start), "reason": reason.strip(),
-                 "expected_duration_minutes": minutes})
+    _event(
+        visit=visit,
+        kind=VisitEventKind.RESCHEDULED,
+        from_state=visit.state,
+        by=by,
+        at=now,
+        data={
+            "from": _iso(previous),
+            "to": _iso(appointed_start),
+            "reason": reason.strip(),
+            "expected_duration_minutes": minutes,
+        },
+    )
     return visit
 
 
@@ -237,26 +324,42 @@ def visit_reassign(*, visit: Visit, technician: User, by: User, reason: str) -> 
     _require_dispatcher(by)
     visit = _lock(visit)
     if visit.state != VisitState.SCHEDULED:
-        raise InvalidTransition(_("Only a scheduled visit can be reassigned; this one is %(state)s.")
-                                % {"state": visit.get_state_display()})
+        raise InvalidTransition(
+            _("Only a scheduled visit can be reassigned; this one is %(state)s.")
+            % {"state": visit.get_state_display()}
+        )
     if technician.pk == visit.technician_id:
-        raise InvalidInput(_("The visit is already assigned to %(user)s.") % {"user": technician},
-                           code="same_technician")
+        raise InvalidInput(
+            _("The visit is already assigned to %(user)s.") % {"user": technician},
+            code="same_technician",
+        )
     if not reason.strip():
-        raise InvalidInput(_("Say why the visit is reassigned."), code="reason_required")
+        raise InvalidInput(
+            _("Say why the visit is reassigned."), code="reason_required"
+        )
     _check_technician(technician)
-    _check_technician_free(technician=technician, start=visit.appointed_start,
-                           minutes=visit.expected_duration_minutes, exclude=visit)
+    _check_technician_free(
+        technician=technician,
+        start=visit.appointed_start,
+        minutes=visit.expected_duration_minutes,
+        exclude=visit,
+    )
     previous = visit.technician_id
     visit.technician = technician
     visit.save(update_fields=["technician"])
-    _event(visit=visit, kind=VisitEventKind.REASSIGNED, from_state=visit.state, by=by,
-           at=timezone.now(), data={"from": previous, "to": technician.pk,
-                                    "reason": reason.strip()})
+    _event(
+        visit=visit,
+        kind=VisitEventKind.REASSIGNED,
+        from_state=visit.state,
+        by=by,
+        at=timezone.now(),
+        data={"from": previous, "to": technician.pk, "reason": reason.strip()},
+    )
     return visit
 
 
 # --- The lifecycle -----------------------------------------------------------
+
 
 def _step(visit: Visit, transition: str, by: User) -> tuple[Visit, str]:
     """Locks the visit and checks that `by` may take `transition` now.
@@ -268,17 +371,30 @@ def _step(visit: Visit, transition: str, by: User) -> tuple[Visit, str]:
     if visit.state not in sources:
         allowed = ", ".join(visit.allowed_transitions()) or "-"
         raise InvalidTransition(
-            _("Cannot %(step)s a visit that is %(state)s. Allowed now: %(allowed)s.") % {
+            _("Cannot %(step)s a visit that is %(state)s. Allowed now: %(allowed)s.")
+            % {
                 "step": Transition(transition).label.lower(),
-                "state": visit.get_state_display().lower(), "allowed": allowed,
+                "state": visit.get_state_display().lower(),
+                "allowed": allowed,
             },
-            extra={"state": visit.state, "allowed_transitions": visit.allowed_transitions()},
+            extra={
+                "state": visit.state,
+                "allowed_transitions": visit.allowed_transitions(),
+            },
         )
     return visit, visit.state
 
 
-def _finish_step(visit: Visit, transition: str, *, by: User, at: datetime, from_state: str,
-                 fields: list[str], data: dict[str, Any] | None = None) -> Visit:
+def _finish_step(
+    visit: Visit,
+    transition: str,
+    *,
+    by: User,
+    at: datetime,
+    from_state: str,
+    fields: list[str],
+    data: dict[str, Any] | None = None,
+) -> Visit:
     visit.state = TRANSITIONS[transition][1]
     visit.save(update_fields=["state", *fields])
     _event(visit=visit, kind=transition, from_state=from_state, by=by, at=at, data=data)
@@ -291,39 +407,60 @@ def visit_start_travel(*, visit: Visit, by: User, at: datetime | None = None) ->
     at = _now(at)
     visit, from_state = _step(visit, Transition.START_TRAVEL, by)
     visit.en_route_at = at
-    return _finish_step(visit, Transition.START_TRAVEL, by=by, at=at, from_state=from_state,
-                        fields=["en_route_at"])
+    return _finish_step(
+        visit,
+        Transition.START_TRAVEL,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=["en_route_at"],
+    )
 
 
 @transaction.atomic
-def visit_arrive(*, visit: Visit, by: User, late_reason: str = "",
-                 at: datetime | None = None) -> Visit:
+def visit_arrive(
+    *, visit: Visit, by: User, late_reason: str = "", at: datetime | None = None
+) -> Visit:
     """Records arrival at the server's time and judges punctuality (rule 3.1).
     A late arrival without a reason is refused and records nothing, so the
     phone can ask for the reason and send the arrival again."""
     at = _now(at)
     visit, from_state = _step(visit, Transition.ARRIVE, by)
-    judged = rules.arrival_punctuality(appointed=visit.appointed_start, arrived=at,
-                                       tolerance=visit.arrival_tolerance)
+    judged = rules.arrival_punctuality(
+        appointed=visit.appointed_start, arrived=at, tolerance=visit.arrival_tolerance
+    )
     late_reason = late_reason.strip()
     if judged.is_reason_required and not late_reason:
         raise InvalidInput(
             _("You are %(minutes)s minutes late: give the reason.")
             % {"minutes": judged.deviation_minutes},
             code="late_reason_required",
-            extra={"punctuality": judged.status.value,
-                   "deviation_minutes": judged.deviation_minutes},
+            extra={
+                "punctuality": judged.status.value,
+                "deviation_minutes": judged.deviation_minutes,
+            },
         )
     visit.arrived_at = at
     visit.punctuality = judged.status.value
     visit.arrival_deviation_seconds = judged.deviation_seconds
     visit.late_reason = late_reason if judged.is_reason_required else ""
     return _finish_step(
-        visit, Transition.ARRIVE, by=by, at=at, from_state=from_state,
-        fields=["arrived_at", "punctuality", "arrival_deviation_seconds", "late_reason"],
-        data={"punctuality": judged.status.value,
-              "deviation_seconds": judged.deviation_seconds,
-              "late_reason": visit.late_reason},
+        visit,
+        Transition.ARRIVE,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=[
+            "arrived_at",
+            "punctuality",
+            "arrival_deviation_seconds",
+            "late_reason",
+        ],
+        data={
+            "punctuality": judged.status.value,
+            "deviation_seconds": judged.deviation_seconds,
+            "late_reason": visit.late_reason,
+        },
     )
 
 
@@ -332,34 +469,68 @@ def visit_start_work(*, visit: Visit, by: User, at: datetime | None = None) -> V
     at = _now(at)
     visit, from_state = _step(visit, Transition.START_WORK, by)
     visit.work_started_at = at
-    return _finish_step(visit, Transition.START_WORK, by=by, at=at, from_state=from_state,
-                        fields=["work_started_at"])
+    return _finish_step(
+        visit,
+        Transition.START_WORK,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=["work_started_at"],
+    )
 
 
 @transaction.atomic
-def visit_leave(*, visit: Visit, by: User, reason: str, is_returning: bool | None,
-                fix_deadline: datetime | None = None, note: str = "",
-                at: datetime | None = None) -> TemporaryLeave:
+def visit_leave(
+    *,
+    visit: Visit,
+    by: User,
+    reason: str,
+    is_returning: bool | None,
+    fix_deadline: datetime | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> TemporaryLeave:
     """The technician leaves the site for a while (rules 6.1-6.3). He must say
     whether he returns; if not, he commits to a fix deadline in the future."""
     at = _now(at)
     visit, from_state = _step(visit, Transition.LEAVE, by)
     if reason not in LeaveReason.values:
-        raise InvalidInput(_("Unknown reason for leaving: %(reason)s.") % {"reason": reason},
-                           code="invalid_leave_reason")
+        raise InvalidInput(
+            _("Unknown reason for leaving: %(reason)s.") % {"reason": reason},
+            code="invalid_leave_reason",
+        )
     if fix_deadline is not None and timezone.is_naive(fix_deadline):
-        raise InvalidInput(_("The fix deadline must include a time zone."), code="naive_datetime")
-    problems = rules.temporary_leave_problems(is_returning=is_returning,
-                                              fix_deadline=fix_deadline, now=at)
+        raise InvalidInput(
+            _("The fix deadline must include a time zone."), code="naive_datetime"
+        )
+    problems = rules.temporary_leave_problems(
+        is_returning=is_returning, fix_deadline=fix_deadline, now=at
+    )
     if problems:
         raise InvalidInput(LEAVE_MESSAGES[problems[0]], code=problems[0].value)
     leave = TemporaryLeave.objects.create(
-        visit=visit, reason=reason, note=note.strip(), is_returning=bool(is_returning),
-        fix_deadline=fix_deadline, left_at=at,
+        visit=visit,
+        reason=reason,
+        note=note.strip(),
+        is_returning=bool(is_returning),
+        fix_deadline=fix_deadline,
+        left_at=at,
     )
-    _finish_step(visit, Transition.LEAVE, by=by, at=at, from_state=from_state, fields=[],
-                 data={"leave": leave.pk, "reason": reason, "is_returning": leave.is_returning,
-                       "fix_deadline": _iso(fix_deadline), "note": leave.note})
+    _finish_step(
+        visit,
+        Transition.LEAVE,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=[],
+        data={
+            "leave": leave.pk,
+            "reason": reason,
+            "is_returning": leave.is_returning,
+            "fix_deadline": _iso(fix_deadline),
+            "note": leave.note,
+        },
+    )
     return leave
 
 
@@ -370,9 +541,18 @@ def visit_return(*, visit: Visit, by: User, at: datetime | None = None) -> Visit
     leave = visit.leaves.select_for_update().get(returned_at__isnull=True)
     leave.returned_at = at
     leave.save(update_fields=["returned_at"])
-    return _finish_step(visit, Transition.RETURN, by=by, at=at, from_state=from_state,
-                        fields=[], data={"leave": leave.pk,
-                                         "away_seconds": int((at - leave.left_at).total_seconds())})
+    return _finish_step(
+        visit,
+        Transition.RETURN,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=[],
+        data={
+            "leave": leave.pk,
+            "away_seconds": int((at - leave.left_at).total_seconds()),
+        },
+    )
 
 
 @transaction.atomic
@@ -380,35 +560,61 @@ def visit_finish_work(*, visit: Visit, by: User, at: datetime | None = None) -> 
     at = _now(at)
     visit, from_state = _step(visit, Transition.FINISH_WORK, by)
     visit.work_done_at = at
-    return _finish_step(visit, Transition.FINISH_WORK, by=by, at=at, from_state=from_state,
-                        fields=["work_done_at"])
+    return _finish_step(
+        visit,
+        Transition.FINISH_WORK,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=["work_done_at"],
+    )
 
 
 @transaction.atomic
-def visit_sign_off(*, visit: Visit, by: User, signer_name: str,
-                   at: datetime | None = None) -> Visit:
+def visit_sign_off(
+    *, visit: Visit, by: User, signer_name: str, at: datetime | None = None
+) -> Visit:
     """The customer accepts the work. This records who signed and when; the
     signature image and the frozen, hashed record come with the sign-off feature."""
     at = _now(at)
     visit, from_state = _step(visit, Transition.SIGN_OFF, by)
     if not signer_name.strip():
-        raise InvalidInput(_("Give the name of the customer who signs."), code="signer_required")
+        raise InvalidInput(
+            _("Give the name of the customer who signs."), code="signer_required"
+        )
     visit.signed_off_at = at
-    return _finish_step(visit, Transition.SIGN_OFF, by=by, at=at, from_state=from_state,
-                        fields=["signed_off_at"], data={"signer_name": signer_name.strip()})
+    return _finish_step(
+        visit,
+        Transition.SIGN_OFF,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=["signed_off_at"],
+        data={"signer_name": signer_name.strip()},
+    )
 
 
-def _end(visit: Visit, transition: str, *, by: User, at: datetime, note: str,
-         from_state: str) -> Visit:
+def _end(
+    visit: Visit, transition: str, *, by: User, at: datetime, note: str, from_state: str
+) -> Visit:
     """Ends a visit (closed, cancelled, nobody at home) with its reason."""
     visit.closed_at = at
     visit.ended_reason = note
-    return _finish_step(visit, transition, by=by, at=at, from_state=from_state,
-                        fields=["closed_at", "ended_reason"], data={"reason": note})
+    return _finish_step(
+        visit,
+        transition,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=["closed_at", "ended_reason"],
+        data={"reason": note},
+    )
 
 
 @transaction.atomic
-def visit_close(*, visit: Visit, by: User, note: str = "", at: datetime | None = None) -> Visit:
+def visit_close(
+    *, visit: Visit, by: User, note: str = "", at: datetime | None = None
+) -> Visit:
     """Closes a signed-off visit, or one the technician left without returning
     (the rest of the work order goes to a return visit)."""
     at = _now(at)
@@ -418,30 +624,48 @@ def visit_close(*, visit: Visit, by: User, note: str = "", at: datetime | None =
         open_leave = visit.leaves.get(returned_at__isnull=True)
         if open_leave.is_returning:
             raise InvalidTransition(
-                _("The technician said he will return; the visit cannot be closed yet."),
+                _(
+                    "The technician said he will return; the visit cannot be closed yet."
+                ),
                 code="technician_returning",
             )
         if not note:
-            raise InvalidInput(_("Say how the unfinished work continues."),
-                               code="reason_required")
+            raise InvalidInput(
+                _("Say how the unfinished work continues."), code="reason_required"
+            )
     return _end(visit, Transition.CLOSE, by=by, at=at, note=note, from_state=from_state)
 
 
 @transaction.atomic
-def visit_cancel(*, visit: Visit, by: User, reason: str, at: datetime | None = None) -> Visit:
+def visit_cancel(
+    *, visit: Visit, by: User, reason: str, at: datetime | None = None
+) -> Visit:
     at = _now(at)
     visit, from_state = _step(visit, Transition.CANCEL, by)
     if not reason.strip():
         raise InvalidInput(_("Say why the visit is cancelled."), code="reason_required")
-    return _end(visit, Transition.CANCEL, by=by, at=at, note=reason.strip(),
-                from_state=from_state)
+    return _end(
+        visit,
+        Transition.CANCEL,
+        by=by,
+        at=at,
+        note=reason.strip(),
+        from_state=from_state,
+    )
 
 
 @transaction.atomic
-def visit_mark_no_show(*, visit: Visit, by: User, note: str = "",
-                       at: datetime | None = None) -> Visit:
+def visit_mark_no_show(
+    *, visit: Visit, by: User, note: str = "", at: datetime | None = None
+) -> Visit:
     """Nobody was at home when the technician came."""
     at = _now(at)
     visit, from_state = _step(visit, Transition.NO_SHOW, by)
-    return _end(visit, Transition.NO_SHOW, by=by, at=at, note=note.strip(),
-                from_state=from_state)
+    return _end(
+        visit,
+        Transition.NO_SHOW,
+        by=by,
+        at=at,
+        note=note.strip(),
+        from_state=from_state,
+    )

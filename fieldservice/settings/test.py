@@ -4,10 +4,10 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
-STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
+STORAGES["staticfiles"]["BACKEND"] = (
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )

@@ -1,0 +1,56 @@
+# The two commands a user needs: `make run` and `make test`.
+# Both create .venv and install the pinned requirements the first time.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test check install install-dev clean
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# A local settings file for trying the app: debug on and a secret made here.
+.env:
+	@printf 'DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env (DJANGO_DEBUG=1 and a new secret key) for local use."
+
+run: install .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@mkdir -p var
+	@echo "Starting the Celery worker with beat (log: var/celery.log)"
+	@$(VENV)/bin/celery -A fieldservice worker --beat --loglevel=INFO --concurrency=2 \
+		--schedule=var/celerybeat-schedule > var/celery.log 2>&1 & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "Open http://$(HOST):$(PORT)/admin/ (API docs: http://$(HOST):$(PORT)/api/docs/)"; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(VENV)/bin/pytest
+
+check: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		DJANGO_ALLOWED_HOSTS=fieldservice.example.com \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
