@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CompanySettings, Customer, TechnicianProfile, User
+from accounts.models import CompanySettings, Customer, Role, TechnicianProfile, User
+from accounts.services import dispatcher_access_grant
 
 
 class TechnicianProfileInline(admin.StackedInline):
@@ -31,6 +32,11 @@ class UserAdmin(DjangoUserAdmin):
         (_("Field service"), {"fields": ["role", "phone", "language"]}),
     ]
     inlines = [TechnicianProfileInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.role == Role.DISPATCHER:
+            dispatcher_access_grant(user=obj)
 
 
 @admin.register(TechnicianProfile)

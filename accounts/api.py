@@ -1,7 +1,7 @@
 """HTTP for people: who am I, technicians, customers, and API tokens."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
@@ -21,10 +21,11 @@ class TokenApi(ObtainAuthToken):
 
 
 class MeApi(APIView):
+    @extend_schema_serializer(component_name="Me")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         username = serializers.CharField()
-        name = serializers.CharField(source="get_full_name")
+        name = serializers.CharField(source="display_name")
         role = serializers.CharField()
         language = serializers.CharField()
         employee_number = serializers.CharField(
@@ -61,6 +62,7 @@ class TechnicianListCreateApi(generics.ListAPIView):
     permission_classes = [IsDispatcherForWrites]
     serializer_class = TechnicianOutputSerializer
 
+    @extend_schema_serializer(component_name="TechnicianCreate")
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(
@@ -104,6 +106,7 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="CustomerChange")
 class CustomerInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     phone = serializers.CharField(max_length=20)
@@ -119,6 +122,7 @@ class CustomerListCreateApi(generics.ListAPIView):
     serializer_class = CustomerOutputSerializer
     filterset_fields = ["phone", "area_tier"]
 
+    @extend_schema_serializer(component_name="CustomerCreate")
     class InputSerializer(CustomerInputSerializer):
         username = serializers.CharField(
             max_length=150,

@@ -63,8 +63,17 @@ class User(AbstractUser):
     def is_customer(self) -> bool:
         return self.role == Role.CUSTOMER
 
+    @property
+    def display_name(self) -> str:
+        """The name as people write it: family name first and unspaced in Chinese
+        (张伟), given name first otherwise (Emily Carter)."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if (first + last) and not (first + last).isascii():
+            return f"{last}{first}"
+        return " ".join(part for part in (first, last) if part) or self.username
+
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.display_name
 
 
 class TechnicianProfile(models.Model):

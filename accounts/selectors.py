@@ -4,6 +4,8 @@ from accounts.models import Customer, TechnicianProfile, User
 
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:
+    if not user.is_authenticated:
+        return Customer.objects.none()
     if user.is_dispatcher:
         return Customer.objects.all()
     if user.is_customer:
@@ -13,6 +15,8 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
 
 def technicians_visible_to(user: User) -> QuerySet[TechnicianProfile]:
     profiles = TechnicianProfile.objects.select_related("user")
+    if not user.is_authenticated:
+        return profiles.none()
     if user.is_dispatcher:
         return profiles
     if user.is_technician:

@@ -97,8 +97,17 @@ def dispatcher_create(
         last_name=last_name,
         phone=phone,
     )
-    user.groups.add(dispatcher_group_ensure())
+    dispatcher_access_grant(user=user)
     return user
+
+
+@transaction.atomic
+def dispatcher_access_grant(*, user: User) -> None:
+    """Gives a dispatcher the admin site and the dispatchers' permissions."""
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(dispatcher_group_ensure())
 
 
 @transaction.atomic

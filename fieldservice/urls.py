@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -7,6 +8,10 @@ from drf_spectacular.views import (
 )
 
 from fieldservice import health
+
+admin.site.site_header = _("fieldservice dispatch")
+admin.site.site_title = _("fieldservice")
+admin.site.index_title = _("Work orders, visits and people")
 
 urlpatterns = [
     path("", health.home, name="home"),

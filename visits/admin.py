@@ -325,8 +325,5 @@ class VisitAdmin(ServiceAdminMixin, admin.ModelAdmin):
                 reason=reason,
             )
 
-    def save_related(self, request, form, formsets, change):
-        """Inlines are read-only: nothing related is saved from this page."""
-
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

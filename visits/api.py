@@ -8,7 +8,11 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,7 +38,7 @@ User = get_user_model()
 
 class TechnicianSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField(source="get_full_name")
+    name = serializers.CharField(source="display_name")
     employee_number = serializers.CharField(
         source="technician_profile.employee_number", default=""
     )
@@ -199,6 +203,7 @@ class WorkOrderListCreateApi(generics.ListAPIView):
     serializer_class = WorkOrderOutputSerializer
     filterset_class = WorkOrderFilter
 
+    @extend_schema_serializer(component_name="WorkOrderCreate")
     class InputSerializer(serializers.Serializer):
         customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
         kind = serializers.ChoiceField(choices=VisitKind.choices)
@@ -264,6 +269,7 @@ class VisitListCreateApi(generics.ListAPIView):
     serializer_class = VisitOutputSerializer
     filterset_class = VisitFilter
 
+    @extend_schema_serializer(component_name="VisitBook")
     class InputSerializer(serializers.Serializer):
         work_order = serializers.PrimaryKeyRelatedField(
             queryset=WorkOrder.objects.all()
@@ -314,6 +320,7 @@ class VisitActionApi(APIView):
 
     transition: str = ""
 
+    @extend_schema_serializer(component_name="NoInput")
     class InputSerializer(serializers.Serializer):
         pass
 

@@ -11,6 +11,8 @@ def visits_visible_to(user: User) -> QuerySet[Visit]:
     visits = Visit.objects.select_related(
         "work_order", "technician", "technician__technician_profile"
     )
+    if not user.is_authenticated:
+        return visits.none()
     if user.is_dispatcher:
         return visits
     if user.is_technician:
@@ -33,6 +35,8 @@ def visit_detail_queryset(user: User) -> QuerySet[Visit]:
 
 def work_orders_visible_to(user: User) -> QuerySet[WorkOrder]:
     work_orders = WorkOrder.objects.select_related("customer")
+    if not user.is_authenticated:
+        return work_orders.none()
     if user.is_dispatcher:
         pass
     elif user.is_customer:

@@ -11,3 +11,5 @@ SECURE_SSL_REDIRECT = False
 STORAGES["staticfiles"]["BACKEND"] = (
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+# Static files are served from the app folders in tests; nothing is collected.
+WHITENOISE_AUTOREFRESH = True

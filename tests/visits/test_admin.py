@@ -1,0 +1,196 @@
+"""The dispatcher's admin: usable pages, and writes that go through the services."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.services import dispatcher_create
+from tests.factories import (
+    CustomerFactory,
+    TechnicianFactory,
+    VisitFactory,
+    WorkOrderFactory,
+)
+from visits.models import Visit, VisitEvent, WorkOrder
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(client):
+    """A dispatcher signed in to the admin, as the demo dispatcher is."""
+    user = dispatcher_create(username="desk", password="a-long-password-9")
+    client.force_login(user)
+    return client
+
+
+def local(value):
+    return timezone.localtime(value)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/visits/visit/",
+        "/admin/visits/visit/?day=today",
+        "/admin/visits/visit/?state__exact=scheduled",
+        "/admin/visits/visit/?q=13900000001",
+        "/admin/visits/workorder/",
+        "/admin/visits/workorder/?q=WO2026",
+        "/admin/visits/workorder/add/",
+        "/admin/visits/visit/add/",
+        "/admin/accounts/customer/",
+    ],
+)
+def test_a_dispatcher_can_open_the_admin_pages(desk, path):
+    VisitFactory(work_order__customer__phone="13900000001")
+
+    assert desk.get(path).status_code == 200
+
+
+def test_the_visit_page_shows_its_read_only_event_log(desk):
+    visit = VisitFactory()
+    VisitEvent.objects.create(
+        visit=visit, kind="scheduled", to_state="scheduled", at=timezone.now()
+    )
+
+    response = desk.get(f"/admin/visits/visit/{visit.id}/change/")
+
+    assert response.status_code == 200
+    assert (
+        b"Visit events" in response.content or "visit events" in response.text.lower()
+    )
+    assert 'name="events-0-kind"' not in response.text  # shown, not editable
+
+
+def test_searching_visits_by_customer_phone_finds_them(desk):
+    wanted = VisitFactory(work_order__customer__phone="13912345678")
+    VisitFactory()
+
+    response = desk.get("/admin/visits/visit/?q=13912345678")
+
+    assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_the_day_filter_shows_todays_visits(desk):
+    today = VisitFactory(
+        appointed_start=timezone.localtime().replace(hour=23, minute=0)
+    )
+    VisitFactory(appointed_start=timezone.now() + timedelta(days=2))
+
+    response = desk.get("/admin/visits/visit/?day=today")
+
+    assert list(response.context["cl"].result_list) == [today]
+
+
+def test_opening_a_work_order_in_the_admin_numbers_and_snapshots_it(desk):
+    customer = CustomerFactory(address="解放大道 1 号", area_tier="urban")
+
+    response = desk.post(
+        "/admin/visits/workorder/add/",
+        {
+            "customer": customer.id,
+            "kind": "repair",
+            "description": "无法上网",
+            "address": "",
+            "area_tier": "",
+            "visits-TOTAL_FORMS": 0,
+            "visits-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 302
+    order = WorkOrder.objects.get()
+    assert order.number.startswith("WO")
+    assert order.address == "解放大道 1 号"
+    assert order.created_by.username == "desk"
+
+
+def _book(desk, order, technician, start):
+    return desk.post(
+        "/admin/visits/visit/add/",
+        {
+            "work_order": order.id,
+            "technician": technician.id,
+            "appointed_start_0": local(start).strftime("%Y-%m-%d"),
+            "appointed_start_1": local(start).strftime("%H:%M:%S"),
+            "expected_duration_minutes": 60,
+            "leaves-TOTAL_FORMS": 0,
+            "leaves-INITIAL_FORMS": 0,
+            "events-TOTAL_FORMS": 0,
+            "events-INITIAL_FORMS": 0,
+        },
+        follow=True,
+    )
+
+
+def test_booking_in_the_admin_goes_through_the_booking_rules(desk):
+    order = WorkOrderFactory()
+    technician = TechnicianFactory()
+    start = (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+
+    response = _book(desk, order, technician, start)
+
+    assert response.status_code == 200
+    visit = Visit.objects.get()
+    assert visit.appointed_start == start
+    assert visit.arrival_tolerance_minutes == 10
+    assert list(visit.events.values_list("kind", flat=True)) == ["scheduled"]
+
+
+def test_a_refused_booking_in_the_admin_shows_why_and_writes_nothing(desk):
+    order = WorkOrderFactory()
+    technician = TechnicianFactory()
+    past = (timezone.now() - timedelta(hours=2)).replace(second=0, microsecond=0)
+
+    response = _book(desk, order, technician, past)
+
+    assert response.status_code == 200
+    assert "The appointed start must be in the future." in response.text
+    assert not Visit.objects.exists()
+    assert not VisitEvent.objects.exists()
+
+
+def test_moving_a_visit_in_the_admin_records_a_reschedule_with_its_reason(desk):
+    visit = VisitFactory()
+    new_start = (visit.appointed_start + timedelta(hours=2)).replace(
+        second=0, microsecond=0
+    )
+
+    desk.post(
+        f"/admin/visits/visit/{visit.id}/change/",
+        {
+            "technician": visit.technician_id,
+            "appointed_start_0": local(new_start).strftime("%Y-%m-%d"),
+            "appointed_start_1": local(new_start).strftime("%H:%M:%S"),
+            "expected_duration_minutes": 60,
+            "reason": "客户改约",
+            "leaves-TOTAL_FORMS": 0,
+            "leaves-INITIAL_FORMS": 0,
+            "events-TOTAL_FORMS": 0,
+            "events-INITIAL_FORMS": 0,
+        },
+    )
+
+    visit.refresh_from_db()
+    assert visit.appointed_start == new_start
+    event = visit.events.get()
+    assert event.kind == "rescheduled"
+    assert event.data["reason"] == "客户改约"
+
+
+def test_nobody_can_delete_visits_or_work_orders_in_the_admin(desk, admin_client):
+    visit = VisitFactory()
+
+    assert desk.get(f"/admin/visits/visit/{visit.id}/delete/").status_code == 403
+    assert (
+        admin_client.get(f"/admin/visits/visit/{visit.id}/delete/").status_code == 403
+    )
+    assert (
+        admin_client.get(
+            f"/admin/visits/workorder/{visit.work_order_id}/delete/"
+        ).status_code
+        == 403
+    )

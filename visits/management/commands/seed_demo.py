@@ -1,0 +1,262 @@
+"""Loads believable demo data and prints the demo logins.
+
+Everything is created through the services, so the demo visits carry the same
+event log, snapshots and punctuality judgements as real ones. Running it again
+does nothing but print the logins.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import services as accounts_services
+from accounts.models import AreaTier, CompanySettings, Language, User
+from visits import services
+from visits.models import LeaveReason, VisitKind
+
+PASSWORD = "fieldservice-demo"
+
+TECHNICIANS = [
+    ("zhangwei", "伟", "张", "T10001", "13800000001"),
+    ("lina", "娜", "李", "T10002", "13800000002"),
+    ("wangqiang", "强", "王", "T10003", "13800000003"),
+]
+CUSTOMERS = [
+    ("陈静", "13900000001", "武汉市江汉区解放大道 688 号 3 栋 1201", AreaTier.URBAN),
+    ("刘洋", "13900000002", "武汉市洪山区珞喻路 129 号 5 单元 402", AreaTier.URBAN),
+    (
+        "Emily Carter",
+        "13900000003",
+        "Wuhan, Wuchang District, Zhongnan Road 9, 17F",
+        AreaTier.URBAN,
+    ),
+    ("赵敏", "13900000004", "孝感市孝南区新华街 21 号", AreaTier.URBAN),
+    ("孙立军", "13900000005", "黄陂区木兰乡胜天村 3 组 12 号", AreaTier.RURAL),
+    ("周桂兰", "13900000006", "新洲区旧街镇花园村 45 号", AreaTier.RURAL),
+    ("吴海", "13900000007", "蔡甸区奓山街星光村 8 号", AreaTier.RURAL),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo users, customers and today's visits in several states."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load even with DEBUG off (the demo logins have a published password).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off: the demo logins have a "
+                "published password. Pass --allow-production to load it anyway."
+            )
+        if User.objects.filter(username="dispatcher").exists():
+            self.stdout.write("Demo data is already loaded.")
+        else:
+            with transaction.atomic():
+                self._load()
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self._print_logins()
+
+    def _load(self) -> None:
+        company = CompanySettings.load()
+        accounts_services.dispatcher_group_ensure()
+        User.objects.create_superuser("admin", "admin@example.com", PASSWORD)
+        dispatcher = accounts_services.dispatcher_create(
+            username="dispatcher",
+            password=PASSWORD,
+            first_name="敏",
+            last_name="何",
+            phone="02712345678",
+        )
+        technicians = [
+            accounts_services.technician_create(
+                username=username,
+                password=PASSWORD,
+                first_name=first,
+                last_name=last,
+                employee_number=number,
+                phone=phone,
+            ).user
+            for username, first, last, number, phone in TECHNICIANS
+        ]
+        customers = [
+            accounts_services.customer_create(
+                name=name,
+                phone=phone,
+                address=address,
+                area_tier=tier,
+                language=Language.ENGLISH if name.isascii() else Language.CHINESE,
+                username="customer" if index == 0 else None,
+                password=PASSWORD if index == 0 else None,
+            )
+            for index, (name, phone, address, tier) in enumerate(CUSTOMERS)
+        ]
+        self._visits(
+            dispatcher, technicians, customers, company.arrival_tolerance_minutes
+        )
+
+    def _visits(self, dispatcher, technicians, customers, tolerance_minutes) -> None:
+        zhang, li, wang = technicians
+        now = timezone.now().replace(second=0, microsecond=0)
+        minute = timedelta(minutes=1)
+
+        def book(
+            customer,
+            technician,
+            start,
+            kind=VisitKind.REPAIR,
+            description="",
+            minutes=60,
+        ):
+            work_order = services.work_order_create(
+                customer=customer, kind=kind, description=description, by=dispatcher
+            )
+            return services.visit_schedule(
+                work_order=work_order,
+                technician=technician,
+                appointed_start=start,
+                expected_duration_minutes=minutes,
+                by=dispatcher,
+                now=min(start, now) - timedelta(days=1),
+            )
+
+        def arrive(visit, offset, late_reason=""):
+            start = visit.appointed_start
+            services.visit_start_travel(
+                visit=visit, by=visit.technician, at=start - 25 * minute
+            )
+            return services.visit_arrive(
+                visit=visit,
+                by=visit.technician,
+                at=start + offset,
+                late_reason=late_reason,
+            )
+
+        # Signed off and closed this morning: an installation, on time.
+        closed = book(
+            customers[0],
+            li,
+            now - 300 * minute,
+            VisitKind.INSTALLATION,
+            "宽带新装 300M,含光猫安装调试",
+            minutes=90,
+        )
+        arrive(closed, -3 * minute)
+        services.visit_start_work(visit=closed, by=li, at=closed.appointed_start)
+        services.visit_finish_work(
+            visit=closed, by=li, at=closed.appointed_start + 80 * minute
+        )
+        services.visit_sign_off(
+            visit=closed,
+            by=li,
+            signer_name="陈静",
+            at=closed.appointed_start + 85 * minute,
+        )
+        services.visit_close(
+            visit=closed,
+            by=dispatcher,
+            note="回访满意",
+            at=closed.appointed_start + 120 * minute,
+        )
+
+        # Late by more than the tolerance, with a reason; work done, waiting for sign-off.
+        late = book(
+            customers[1], zhang, now - 180 * minute, description="光猫红灯,无法上网"
+        )
+        arrive(
+            late,
+            (tolerance_minutes + 7) * minute,
+            late_reason="前一单超时,已电话告知客户",
+        )
+        services.visit_start_work(
+            visit=late, by=zhang, at=late.appointed_start + 20 * minute
+        )
+        services.visit_finish_work(
+            visit=late, by=zhang, at=late.appointed_start + 70 * minute
+        )
+
+        # Left for the equipment room without returning: a fix deadline was committed.
+        left = book(
+            customers[4], wang, now - 200 * minute, description="农村宽带频繁掉线"
+        )
+        arrive(left, 4 * minute)
+        services.visit_start_work(
+            visit=left, by=wang, at=left.appointed_start + 6 * minute
+        )
+        services.visit_leave(
+            visit=left,
+            by=wang,
+            reason=LeaveReason.EQUIPMENT_ROOM_TEST,
+            is_returning=False,
+            fix_deadline=now + timedelta(hours=20),
+            note="需回机房测试端口,明天 12 点前修通",
+            at=left.appointed_start + 40 * minute,
+        )
+
+        # Nobody at home.
+        no_show = book(
+            customers[5], zhang, now - 90 * minute, description="电视机顶盒无信号"
+        )
+        arrive(no_show, 2 * minute)
+        services.visit_mark_no_show(
+            visit=no_show,
+            by=zhang,
+            note="敲门无人应答,电话未接",
+            at=no_show.appointed_start + 15 * minute,
+        )
+
+        # In progress right now, arrived early; then on the way; then later today.
+        working = book(
+            customers[2],
+            wang,
+            now - 35 * minute,
+            VisitKind.INSTALLATION,
+            "IPTV installation, second set-top box",
+        )
+        arrive(working, -12 * minute)
+        services.visit_start_work(visit=working, by=wang, at=working.appointed_start)
+        on_the_way = book(
+            customers[3], li, now + 20 * minute, description="固话无拨号音"
+        )
+        services.visit_start_travel(visit=on_the_way, by=li, at=now - 5 * minute)
+        book(customers[6], zhang, now + 150 * minute, description="路由器 Wi-Fi 信号弱")
+        book(
+            customers[0],
+            li,
+            now + 240 * minute,
+            VisitKind.INSTALLATION,
+            "加装千兆路由器",
+        )
+
+        # Tomorrow, then cancelled by the customer's request.
+        cancelled = book(
+            customers[3],
+            wang,
+            now + timedelta(days=1, hours=1),
+            VisitKind.INSTALLATION,
+            "宽带移机",
+        )
+        services.visit_cancel(
+            visit=cancelled, by=dispatcher, reason="客户来电取消,改期另约"
+        )
+
+    def _print_logins(self) -> None:
+        rows = [
+            ("admin", "administrator (everything)"),
+            ("dispatcher", "dispatcher (admin site and API)"),
+            *[
+                (username, f"technician {number}")
+                for username, _f, _l, number, _p in TECHNICIANS
+            ],
+            ("customer", "customer 陈静 (API: own work orders)"),
+        ]
+        self.stdout.write(f"\nDemo logins (password for all: {PASSWORD}):")
+        for username, what in rows:
+            self.stdout.write(f"  {username:<12} {what}")
