@@ -51,6 +51,7 @@ check: install-dev
 	DJANGO_SECRET_KEY=check $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		DJANGO_ALLOWED_HOSTS=fieldservice.example.com \
+		DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=1 DJANGO_SECURE_HSTS_PRELOAD=1 \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

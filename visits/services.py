@@ -369,7 +369,12 @@ def _step(visit: Visit, transition: str, by: User) -> tuple[Visit, str]:
     if not visit.is_actor_allowed(transition, by):
         raise NotAllowed(ACTOR_MESSAGES[actor])
     if visit.state not in sources:
-        allowed = ", ".join(visit.allowed_transitions()) or "-"
+        allowed = (
+            ", ".join(
+                str(Transition(name).label) for name in visit.allowed_transitions()
+            )
+            or "-"
+        )
         raise InvalidTransition(
             _("Cannot %(step)s a visit that is %(state)s. Allowed now: %(allowed)s.")
             % {
