@@ -22,6 +22,7 @@ def desk(client):
     """A dispatcher signed in to the admin, as the demo dispatcher is."""
     user = dispatcher_create(username="desk", password="a-long-password-9")
     client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
 
