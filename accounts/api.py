@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.models import AreaTier, Customer, Language, TechnicianProfile
+from fieldservice.idempotency import IdempotentWritesMixin
 from fieldservice.permissions import IsDispatcher, IsDispatcherForWrites
 
 
@@ -56,7 +57,7 @@ class TechnicianOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class TechnicianListCreateApi(generics.ListAPIView):
+class TechnicianListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
     """Technicians (a technician sees only himself); dispatchers add new ones."""
 
     permission_classes = [IsDispatcherForWrites]
@@ -117,7 +118,7 @@ class CustomerInputSerializer(serializers.Serializer):
     )
 
 
-class CustomerListCreateApi(generics.ListAPIView):
+class CustomerListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
     permission_classes = [IsDispatcher]
     serializer_class = CustomerOutputSerializer
     filterset_fields = ["phone", "area_tier"]
@@ -146,7 +147,7 @@ class CustomerListCreateApi(generics.ListAPIView):
         )
 
 
-class CustomerDetailApi(APIView):
+class CustomerDetailApi(IdempotentWritesMixin, APIView):
     permission_classes = [IsDispatcherForWrites]
 
     @extend_schema(responses=CustomerOutputSerializer)

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Customer, Role
 from fieldservice.exceptions import InvalidTransition
+from fieldservice.idempotency import IdempotentWritesMixin
 from fieldservice.permissions import IsDispatcherForWrites
 from visits import selectors, services
 from visits.models import (
@@ -196,7 +197,7 @@ class WorkOrderFilter(django_filters.FilterSet):
         fields = ["number", "kind", "customer", "customer_phone"]
 
 
-class WorkOrderListCreateApi(generics.ListAPIView):
+class WorkOrderListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
     """Work orders the signed-in user may see; dispatchers open new ones."""
 
     permission_classes = [IsDispatcherForWrites]
@@ -261,7 +262,7 @@ class VisitFilter(django_filters.FilterSet):
         return queryset.on_day(value)
 
 
-class VisitListCreateApi(generics.ListAPIView):
+class VisitListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
     """Visits the signed-in user may see (a technician: only their own);
     dispatchers book new ones."""
 
@@ -315,7 +316,7 @@ class VisitDetailApi(generics.RetrieveAPIView):
         return selectors.visit_detail_queryset(self.request.user)
 
 
-class VisitActionApi(APIView):
+class VisitActionApi(IdempotentWritesMixin, APIView):
     """Base for one lifecycle step on one visit: POST /visits/{id}/actions/{step}/."""
 
     transition: str = ""

@@ -4,7 +4,14 @@ places that decide who sees what; every view starts from them."""
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
-from visits.models import TemporaryLeave, Visit, VisitEvent, WorkOrder
+from visits.models import (
+    Photo,
+    TemporaryLeave,
+    Visit,
+    VisitChecklistItem,
+    VisitEvent,
+    WorkOrder,
+)
 
 
 def visits_visible_to(user: User) -> QuerySet[Visit]:
@@ -53,3 +60,40 @@ def work_orders_visible_to(user: User) -> QuerySet[WorkOrder]:
             ),
         )
     )
+
+
+def checklist_items_for(visit: Visit) -> QuerySet[VisitChecklistItem]:
+    """A visit's checklist with answers, photo counts and photos: three queries
+    however many items."""
+    return (
+        VisitChecklistItem.objects.filter(visit=visit)
+        .select_related("answer", "answer__answered_by")
+        .with_photo_count()
+        .prefetch_related(
+            Prefetch("photos", queryset=Photo.objects.order_by("uploaded_at", "id"))
+        )
+        .order_by("position", "id")
+    )
+
+
+def my_visits_on(user: User, day) -> QuerySet[Visit]:
+    """The technician's own visits of one local day, each with its checklist
+    items (answers and photo counts) for the progress the phone shows."""
+    return (
+        visits_visible_to(user)
+        .for_technician(user)
+        .on_day(day)
+        .prefetch_related(
+            Prefetch(
+                "checklist",
+                queryset=VisitChecklistItem.objects.select_related("answer")
+                .with_photo_count()
+                .order_by("position", "id"),
+            )
+        )
+        .order_by("appointed_start", "id")
+    )
+
+
+def photos_visible_to(user: User) -> QuerySet[Photo]:
+    return Photo.objects.filter(visit__in=visits_visible_to(user))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CompanySettings, Customer, Role, TechnicianProfile, User
 from fieldservice.exceptions import InvalidInput, InvalidTransition, NotAllowed
-from visits import rules
+from visits import checklist, rules
 from visits.models import (
     TRANSITIONS,
     Actor,
@@ -249,6 +249,7 @@ def visit_schedule(
         arrival_tolerance_minutes=CompanySettings.load().arrival_tolerance_minutes,
         created_at=now,
     )
+    checklist.checklist_snapshot_take(visit=visit)
     _event(
         visit=visit,
         kind=VisitEventKind.SCHEDULED,
@@ -562,8 +563,11 @@ def visit_return(*, visit: Visit, by: User, at: datetime | None = None) -> Visit
 
 @transaction.atomic
 def visit_finish_work(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
+    """Refused (409, listing them) while an applicable required checklist item
+    is unanswered, unconfirmed or without its photo."""
     at = _now(at)
     visit, from_state = _step(visit, Transition.FINISH_WORK, by)
+    checklist.checklist_guard_completion(visit=visit)
     visit.work_done_at = at
     return _finish_step(
         visit,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from visits import api
+from visits import api, checklist_api
 
 urlpatterns = [
     path("work-orders/", api.WorkOrderListCreateApi.as_view(), name="work-order-list"),
@@ -19,5 +19,39 @@ urlpatterns = [
         "visits/<int:pk>/actions/<slug:name>/",
         api.UnknownVisitActionApi.as_view(),
         name="visit-unknown-action",
+    ),
+]
+
+urlpatterns += [
+    path("me/visits/", checklist_api.MyVisitsApi.as_view(), name="my-visits"),
+    path(
+        "visits/<int:pk>/checklist/",
+        checklist_api.ChecklistApi.as_view(),
+        name="visit-checklist",
+    ),
+    path(
+        "visits/<int:pk>/checklist/batch/",
+        checklist_api.ChecklistBatchApi.as_view(),
+        name="visit-checklist-batch",
+    ),
+    path(
+        "visits/<int:pk>/checklist/<int:item_id>/",
+        checklist_api.ChecklistAnswerApi.as_view(),
+        name="visit-checklist-answer",
+    ),
+    path(
+        "visits/<int:pk>/photos/",
+        checklist_api.PhotoListCreateApi.as_view(),
+        name="visit-photos",
+    ),
+    path(
+        "photos/<int:pk>/image/",
+        checklist_api.PhotoFileApi.as_view(variant="image"),
+        name="photo-image",
+    ),
+    path(
+        "photos/<int:pk>/thumbnail/",
+        checklist_api.PhotoFileApi.as_view(variant="thumbnail"),
+        name="photo-thumbnail",
     ),
 ]

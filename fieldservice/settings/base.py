@@ -131,7 +131,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "purge-idempotency-records": {
+        "task": "accounts.tasks.idempotency_records_purge_task",
+        "schedule": 3600.0,
+    },
+}
 
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")
@@ -181,6 +186,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "VisitKindEnum": "visits.models.VisitKind",
+        "ChecklistItemKindEnum": "visits.models.ItemKind",
+        "VisitEventKindEnum": "visits.models.VisitEventKind",
+    },
 }
 
 # --- The company and its service rules (defaults; editable in the admin) -----
@@ -214,3 +224,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Photo evidence ------------------------------------------------------------
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Idempotency records are kept this long, then purged by a periodic task.
+IDEMPOTENCY_RETENTION_HOURS = env.int("IDEMPOTENCY_RETENTION_HOURS", default=72)

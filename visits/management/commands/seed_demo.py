@@ -5,19 +5,66 @@ event log, snapshots and punctuality judgements as real ones. Running it again
 does nothing but print the logins.
 """
 
+import io
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from accounts import services as accounts_services
 from accounts.models import AreaTier, CompanySettings, Language, User
-from visits import services
-from visits.models import LeaveReason, VisitKind
+from visits import checklist, services
+from visits.models import ItemKind, LeaveReason, VisitKind
 
 PASSWORD = "fieldservice-demo"
+SAMPLE_ANSWERS = {
+    ItemKind.CONFIRM: True,
+    ItemKind.TEXT: "更换入户光纤跳线,重新配置光猫,测速 300M 正常",
+    ItemKind.NUMBER: -18.6,
+}
+STAGES_BEFORE_WORK = ("before_departure", "at_the_door", "in_the_home")
+
+
+def _demo_photo(seed: int) -> io.BytesIO:
+    """A small generated picture standing in for a phone photo."""
+    image = Image.new("RGB", (640, 480), ((seed * 67) % 256, (seed * 131) % 256, 160))
+    ImageDraw.Draw(image).rectangle(
+        (80, 80, 560, 400), outline=(255, 255, 255), width=12
+    )
+    stream = io.BytesIO()
+    image.save(stream, "JPEG", quality=80)
+    stream.seek(0)
+    return stream
+
+
+def answer_checklist(visit, *, stages=None) -> None:
+    """Answers the visit's checklist as a careful technician would: every item,
+    or only those of the given stages."""
+    for item in visit.checklist.order_by("position"):
+        if stages is not None and item.stage not in stages:
+            continue
+        if item.kind == ItemKind.PHOTO:
+            checklist.photo_add(
+                visit=visit,
+                by=visit.technician,
+                upload=_demo_photo(visit.id * 100 + item.position),
+                item=item,
+                max_bytes=settings.PHOTO_MAX_BYTES,
+                max_pixels=settings.PHOTO_MAX_PIXELS,
+            )
+            continue
+        value = (
+            item.choices[0]["value"]
+            if item.kind == ItemKind.CHOICE
+            else SAMPLE_ANSWERS[item.kind]
+        )
+        checklist.checklist_answer_set(
+            visit=visit, item=item, by=visit.technician, value=value
+        )
+
 
 TECHNICIANS = [
     ("zhangwei", "伟", "张", "T10001", "13800000001"),
@@ -150,6 +197,7 @@ class Command(BaseCommand):
         )
         arrive(closed, -3 * minute)
         services.visit_start_work(visit=closed, by=li, at=closed.appointed_start)
+        answer_checklist(closed)
         services.visit_finish_work(
             visit=closed, by=li, at=closed.appointed_start + 80 * minute
         )
@@ -178,6 +226,7 @@ class Command(BaseCommand):
         services.visit_start_work(
             visit=late, by=zhang, at=late.appointed_start + 20 * minute
         )
+        answer_checklist(late)
         services.visit_finish_work(
             visit=late, by=zhang, at=late.appointed_start + 70 * minute
         )
@@ -222,6 +271,7 @@ class Command(BaseCommand):
         )
         arrive(working, -12 * minute)
         services.visit_start_work(visit=working, by=wang, at=working.appointed_start)
+        answer_checklist(working, stages=STAGES_BEFORE_WORK)
         on_the_way = book(
             customers[3], li, now + 20 * minute, description="固话无拨号音"
         )
