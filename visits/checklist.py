@@ -106,20 +106,26 @@ def checklist_missing(*, visit: Visit) -> list[dict]:
     return missing_from_items(items)
 
 
+def _progress(items: list[VisitChecklistItem]) -> list[rules.ItemProgress]:
+    progress = []
+    for item in items:
+        answer = answer_of(item)
+        progress.append(
+            rules.ItemProgress(
+                item_id=item.id,
+                kind=item.kind,
+                is_required=item.is_required,
+                is_answered=answer is not None,
+                value=answer.value if answer is not None else None,
+                photo_count=item.photo_count,
+            )
+        )
+    return progress
+
+
 def missing_from_items(items: list[VisitChecklistItem]) -> list[dict]:
     """`items` need `answer` loaded and a `photo_count` annotation."""
     by_id = {item.id: item for item in items}
-    progress = [
-        rules.ItemProgress(
-            item_id=item.id,
-            kind=item.kind,
-            is_required=item.is_required,
-            is_answered=answer_of(item) is not None,
-            value=answer_of(item).value if answer_of(item) else None,
-            photo_count=item.photo_count,
-        )
-        for item in items
-    ]
     return [
         {
             "item": item_id,
@@ -127,8 +133,32 @@ def missing_from_items(items: list[VisitChecklistItem]) -> list[dict]:
             "text": by_id[item_id].text,
             "reason": reason.value,
         }
-        for item_id, reason in rules.missing_items(progress)
+        for item_id, reason in rules.missing_items(_progress(items))
     ]
+
+
+def progress_by_visit(rows: list[dict]) -> dict[int, dict]:
+    """Checklist progress per visit from selectors.checklist_rows_of."""
+    by_visit: dict[int, list[rules.ItemProgress]] = {}
+    for row in rows:
+        by_visit.setdefault(row["visit_id"], []).append(
+            rules.ItemProgress(
+                item_id=row["id"],
+                kind=row["kind"],
+                is_required=row["is_required"],
+                is_answered=row["answer__id"] is not None,
+                value=row["answer__value"],
+                photo_count=row["photo_count"],
+            )
+        )
+    return {
+        visit_id: {
+            "items": len(items),
+            "required": sum(item.is_required for item in items),
+            "missing": len(rules.missing_items(items)),
+        }
+        for visit_id, items in by_visit.items()
+    }
 
 
 def answer_of(item: VisitChecklistItem) -> ChecklistAnswer | None:

@@ -189,12 +189,9 @@ class MyVisitSerializer(VisitOutputSerializer):
 
     @extend_schema_field(ProgressSerializer)
     def get_checklist_progress(self, visit: Visit) -> dict:
-        items = list(visit.checklist.all())
-        return {
-            "items": len(items),
-            "required": sum(item.is_required for item in items),
-            "missing": len(checklist.missing_from_items(items)),
-        }
+        return self.context["progress"].get(
+            visit.id, {"items": 0, "required": 0, "missing": 0}
+        )
 
 
 # --- Views -------------------------------------------------------------------
@@ -219,10 +216,12 @@ class MyVisitsApi(APIView):
             day = field.to_internal_value(raw) if raw else timezone.localdate()
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"date": error.detail}) from error
-        visits = selectors.my_visits_on(request.user, day)
-        return Response(
-            MyVisitSerializer(visits, many=True, context={"request": request}).data
+        visits = list(selectors.my_visits_on(request.user, day))
+        progress = checklist.progress_by_visit(
+            selectors.checklist_rows_of([visit.id for visit in visits])
         )
+        context = {"request": request, "progress": progress}
+        return Response(MyVisitSerializer(visits, many=True, context=context).data)
 
 
 def _visit(request, pk: int) -> Visit:

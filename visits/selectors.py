@@ -77,21 +77,31 @@ def checklist_items_for(visit: Visit) -> QuerySet[VisitChecklistItem]:
 
 
 def my_visits_on(user: User, day) -> QuerySet[Visit]:
-    """The technician's own visits of one local day, each with its checklist
-    items (answers and photo counts) for the progress the phone shows."""
+    """The technician's own visits of one local day."""
     return (
         visits_visible_to(user)
         .for_technician(user)
         .on_day(day)
-        .prefetch_related(
-            Prefetch(
-                "checklist",
-                queryset=VisitChecklistItem.objects.select_related("answer")
-                .with_photo_count()
-                .order_by("position", "id"),
-            )
-        )
         .order_by("appointed_start", "id")
+    )
+
+
+def checklist_rows_of(visit_ids: list[int]) -> list[dict]:
+    """What checklist progress needs of many visits' items, as plain rows: one
+    query, and no model instances for a screen that only shows counts."""
+    return list(
+        VisitChecklistItem.objects.filter(visit_id__in=visit_ids)
+        .with_photo_count()
+        .values(
+            "id",
+            "visit_id",
+            "kind",
+            "is_required",
+            "answer__id",
+            "answer__value",
+            "photo_count",
+        )
+        .order_by("visit_id", "position", "id")
     )
 
 

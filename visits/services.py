@@ -10,11 +10,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CompanySettings, Customer, Role, TechnicianProfile, User
+from accounts.models import (
+    AreaTier,
+    CompanySettings,
+    Customer,
+    Role,
+    TechnicianProfile,
+    User,
+)
 from fieldservice.exceptions import InvalidInput, InvalidTransition, NotAllowed
 from visits import checklist, rules
 from visits.models import (
@@ -33,13 +40,23 @@ from visits.models import (
 )
 
 # Visits that still hold the technician's time or the work order's next step.
+# A work order gets its next visit only when none of these is under way (a
+# visit left without return, or already signed off, may be followed by another).
 OPEN_STATES = (
     VisitState.SCHEDULED,
     VisitState.EN_ROUTE,
     VisitState.ARRIVED,
     VisitState.IN_PROGRESS,
+    VisitState.WORK_DONE,
 )
-BUSY_STATES = (*OPEN_STATES, VisitState.TEMPORARILY_LEFT)
+# Visits that hold the technician's time.
+BUSY_STATES = (
+    VisitState.SCHEDULED,
+    VisitState.EN_ROUTE,
+    VisitState.ARRIVED,
+    VisitState.IN_PROGRESS,
+    VisitState.TEMPORARILY_LEFT,
+)
 
 LEAVE_MESSAGES = {
     rules.LeaveProblem.RETURNING_NOT_SAID: _(
@@ -93,7 +110,8 @@ def _event(
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    """Event times in one form: local time with its offset."""
+    return timezone.localtime(value).isoformat() if value else None
 
 
 # --- Work orders -------------------------------------------------------------
@@ -127,7 +145,15 @@ def work_order_create(
     tier onto it (the address may be overridden for work at another place)."""
     _require_dispatcher(by)
     if kind not in VisitKind.values:
-        raise InvalidInput(_("Unknown work-order kind: %(kind)s.") % {"kind": kind})
+        raise InvalidInput(
+            _("Unknown work-order kind: %(kind)s.") % {"kind": kind},
+            code="invalid_kind",
+        )
+    if area_tier and area_tier not in AreaTier.values:
+        raise InvalidInput(
+            _("Unknown area tier: %(tier)s.") % {"tier": area_tier},
+            code="invalid_area_tier",
+        )
     now = timezone.now()
     work_order = WorkOrder(
         customer=customer,
@@ -228,7 +254,14 @@ def visit_schedule(
     _check_appointment(appointed_start, expected_duration_minutes, now)
     _check_technician(technician)
     work_order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
-    open_visit = work_order.visits.filter(state__in=OPEN_STATES).first()
+    open_visit = work_order.visits.filter(
+        Q(state__in=OPEN_STATES)
+        | Q(
+            state=VisitState.TEMPORARILY_LEFT,
+            leaves__returned_at__isnull=True,
+            leaves__is_returning=True,
+        )
+    ).first()
     if open_visit is not None:
         raise InvalidInput(
             _(
@@ -266,8 +299,11 @@ def visit_schedule(
 
 
 def _lock(visit: Visit) -> Visit:
+    # Lock the visit row only, not the joined work order and customer.
     return (
-        Visit.objects.select_for_update().select_related("work_order").get(pk=visit.pk)
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("work_order__customer")
+        .get(pk=visit.pk)
     )
 
 
@@ -290,7 +326,11 @@ def visit_reschedule(
         )
     if not reason.strip():
         raise InvalidInput(_("Say why the visit is moved."), code="reason_required")
-    minutes = expected_duration_minutes or visit.expected_duration_minutes
+    minutes = (
+        visit.expected_duration_minutes
+        if expected_duration_minutes is None
+        else expected_duration_minutes
+    )
     now = timezone.now()
     _check_appointment(appointed_start, minutes, now)
     _check_technician_free(
@@ -362,12 +402,13 @@ def visit_reassign(*, visit: Visit, technician: User, by: User, reason: str) -> 
 # --- The lifecycle -----------------------------------------------------------
 
 
-def _step(visit: Visit, transition: str, by: User) -> tuple[Visit, str]:
-    """Locks the visit and checks that `by` may take `transition` now.
-    Returns the locked visit and the state it was in."""
+def lock_for_step(visit: Visit, transition: str, by: User | None) -> tuple[Visit, str]:
+    """Locks the visit and checks that `by` may take `transition` now; with no
+    `by` the caller has already established who acts (the customer's signing
+    link). Returns the locked visit and the state it was in."""
     sources, _target, actor = TRANSITIONS[transition]
     visit = _lock(visit)
-    if not visit.is_actor_allowed(transition, by):
+    if by is not None and not visit.is_actor_allowed(transition, by):
         raise NotAllowed(ACTOR_MESSAGES[actor])
     if visit.state not in sources:
         allowed = (
@@ -411,7 +452,7 @@ def _finish_step(
 def visit_start_travel(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
     """The technician taps "on my way"."""
     at = _now(at)
-    visit, from_state = _step(visit, Transition.START_TRAVEL, by)
+    visit, from_state = lock_for_step(visit, Transition.START_TRAVEL, by)
     visit.en_route_at = at
     return _finish_step(
         visit,
@@ -431,7 +472,7 @@ def visit_arrive(
     A late arrival without a reason is refused and records nothing, so the
     phone can ask for the reason and send the arrival again."""
     at = _now(at)
-    visit, from_state = _step(visit, Transition.ARRIVE, by)
+    visit, from_state = lock_for_step(visit, Transition.ARRIVE, by)
     judged = rules.arrival_punctuality(
         appointed=visit.appointed_start, arrived=at, tolerance=visit.arrival_tolerance
     )
@@ -473,7 +514,7 @@ def visit_arrive(
 @transaction.atomic
 def visit_start_work(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
     at = _now(at)
-    visit, from_state = _step(visit, Transition.START_WORK, by)
+    visit, from_state = lock_for_step(visit, Transition.START_WORK, by)
     visit.work_started_at = at
     return _finish_step(
         visit,
@@ -499,7 +540,7 @@ def visit_leave(
     """The technician leaves the site for a while (rules 6.1-6.3). He must say
     whether he returns; if not, he commits to a fix deadline in the future."""
     at = _now(at)
-    visit, from_state = _step(visit, Transition.LEAVE, by)
+    visit, from_state = lock_for_step(visit, Transition.LEAVE, by)
     if reason not in LeaveReason.values:
         raise InvalidInput(
             _("Unknown reason for leaving: %(reason)s.") % {"reason": reason},
@@ -543,7 +584,7 @@ def visit_leave(
 @transaction.atomic
 def visit_return(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
     at = _now(at)
-    visit, from_state = _step(visit, Transition.RETURN, by)
+    visit, from_state = lock_for_step(visit, Transition.RETURN, by)
     leave = visit.leaves.select_for_update().get(returned_at__isnull=True)
     leave.returned_at = at
     leave.save(update_fields=["returned_at"])
@@ -566,7 +607,7 @@ def visit_finish_work(*, visit: Visit, by: User, at: datetime | None = None) -> 
     """Refused (409, listing them) while an applicable required checklist item
     is unanswered, unconfirmed or without its photo."""
     at = _now(at)
-    visit, from_state = _step(visit, Transition.FINISH_WORK, by)
+    visit, from_state = lock_for_step(visit, Transition.FINISH_WORK, by)
     checklist.checklist_guard_completion(visit=visit)
     visit.work_done_at = at
     return _finish_step(
@@ -576,30 +617,6 @@ def visit_finish_work(*, visit: Visit, by: User, at: datetime | None = None) -> 
         at=at,
         from_state=from_state,
         fields=["work_done_at"],
-    )
-
-
-@transaction.atomic
-def visit_sign_off(
-    *, visit: Visit, by: User, signer_name: str, at: datetime | None = None
-) -> Visit:
-    """The customer accepts the work. This records who signed and when; the
-    signature image and the frozen, hashed record come with the sign-off feature."""
-    at = _now(at)
-    visit, from_state = _step(visit, Transition.SIGN_OFF, by)
-    if not signer_name.strip():
-        raise InvalidInput(
-            _("Give the name of the customer who signs."), code="signer_required"
-        )
-    visit.signed_off_at = at
-    return _finish_step(
-        visit,
-        Transition.SIGN_OFF,
-        by=by,
-        at=at,
-        from_state=from_state,
-        fields=["signed_off_at"],
-        data={"signer_name": signer_name.strip()},
     )
 
 
@@ -627,7 +644,7 @@ def visit_close(
     """Closes a signed-off visit, or one the technician left without returning
     (the rest of the work order goes to a return visit)."""
     at = _now(at)
-    visit, from_state = _step(visit, Transition.CLOSE, by)
+    visit, from_state = lock_for_step(visit, Transition.CLOSE, by)
     note = note.strip()
     if from_state == VisitState.TEMPORARILY_LEFT:
         open_leave = visit.leaves.get(returned_at__isnull=True)
@@ -650,7 +667,7 @@ def visit_cancel(
     *, visit: Visit, by: User, reason: str, at: datetime | None = None
 ) -> Visit:
     at = _now(at)
-    visit, from_state = _step(visit, Transition.CANCEL, by)
+    visit, from_state = lock_for_step(visit, Transition.CANCEL, by)
     if not reason.strip():
         raise InvalidInput(_("Say why the visit is cancelled."), code="reason_required")
     return _end(
@@ -669,7 +686,7 @@ def visit_mark_no_show(
 ) -> Visit:
     """Nobody was at home when the technician came."""
     at = _now(at)
-    visit, from_state = _step(visit, Transition.NO_SHOW, by)
+    visit, from_state = lock_for_step(visit, Transition.NO_SHOW, by)
     return _end(
         visit,
         Transition.NO_SHOW,

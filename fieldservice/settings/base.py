@@ -232,3 +232,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Idempotency records are kept this long, then purged by a periodic task.
 IDEMPOTENCY_RETENTION_HOURS = env.int("IDEMPOTENCY_RETENTION_HOURS", default=72)
+
+# --- Sign-off ------------------------------------------------------------------
+# How long a customer's signing link stays valid.
+SIGN_OFF_LINK_HOURS = env.int("SIGN_OFF_LINK_HOURS", default=24)
+# Public address of this site, for links in receipts and messages (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

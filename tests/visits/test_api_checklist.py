@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from accounts.models import IdempotencyRecord
 from tests.factories import TechnicianFactory, VisitFactory
+from tests.signing import sign
 from tests.visits.checklist_helpers import answer_everything, book, item, jpeg, upload
 from visits import checklist as checklist_services
-from visits import services
 from visits.models import ChecklistAnswer, ChecklistTemplate, Photo
 
 pytestmark = pytest.mark.django_db
@@ -364,7 +364,7 @@ def test_answers_after_sign_off_are_refused_with_409(api, technician):
     start(api, visit)
     answer_everything(api, visit)
     api.post(f"/api/v1/visits/{visit.id}/actions/finish-work/")
-    services.visit_sign_off(visit=visit, by=technician, signer_name="客户")
+    sign(visit, by=technician)
     entry = item(visit, "carry_tools")
 
     answer = put(api, visit, entry, {"value": False})

@@ -16,8 +16,8 @@ from PIL import Image, ImageDraw
 
 from accounts import services as accounts_services
 from accounts.models import AreaTier, CompanySettings, Language, User
-from visits import checklist, services
-from visits.models import ItemKind, LeaveReason, VisitKind
+from visits import checklist, services, signoff
+from visits.models import ItemKind, LeaveReason, Promotion, VisitKind
 
 PASSWORD = "fieldservice-demo"
 SAMPLE_ANSWERS = {
@@ -38,6 +38,21 @@ def _demo_photo(seed: int) -> io.BytesIO:
     image.save(stream, "JPEG", quality=80)
     stream.seek(0)
     return stream
+
+
+def _demo_signature() -> bytes:
+    """A few strokes on a transparent canvas, like a finger-drawn signature."""
+    image = Image.new("RGBA", (480, 160), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.line(
+        (30, 110, 90, 40, 130, 120, 180, 50, 230, 115), fill=(20, 20, 60, 255), width=5
+    )
+    draw.line(
+        (260, 60, 330, 60, 300, 130, 380, 90, 450, 100), fill=(20, 20, 60, 255), width=5
+    )
+    stream = io.BytesIO()
+    image.save(stream, "PNG")
+    return stream.getvalue()
 
 
 def answer_checklist(visit, *, stages=None) -> None:
@@ -113,6 +128,15 @@ class Command(BaseCommand):
 
     def _load(self) -> None:
         company = CompanySettings.load()
+        today = timezone.localdate()
+        Promotion.objects.create(
+            title_zh="冬季宽带提速",
+            title_en="Winter broadband boost",
+            body_zh="300M 升级 1000M,首年半价。详询客服热线。",
+            body_en="Upgrade 300M to 1000M at half price for the first year. Ask the hotline.",
+            valid_from=today - timedelta(days=30),
+            valid_until=today + timedelta(days=60),
+        )
         accounts_services.dispatcher_group_ensure()
         User.objects.create_superuser("admin", "admin@example.com", PASSWORD)
         dispatcher = accounts_services.dispatcher_create(
@@ -201,11 +225,19 @@ class Command(BaseCommand):
         services.visit_finish_work(
             visit=closed, by=li, at=closed.appointed_start + 80 * minute
         )
-        services.visit_sign_off(
+        signoff.visit_sign_off(
             visit=closed,
             by=li,
-            signer_name="陈静",
             at=closed.appointed_start + 85 * minute,
+            data=signoff.SignOffInput(
+                signer_name="陈静",
+                signature_png=_demo_signature(),
+                consent_version=signoff.current_consent().version,
+                conduct=[
+                    {"code": question["code"], "confirmed": True}
+                    for question in signoff.conduct_questions(closed)
+                ],
+            ),
         )
         services.visit_close(
             visit=closed,
