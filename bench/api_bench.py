@@ -98,7 +98,8 @@ def measure(rounds: int, warmup: int) -> dict:
             if index >= warmup:
                 samples[name].append(elapsed * 1000)
     body = client.get("/api/v1/me/visits/").json()
-    assert len(body) == 8 and body[0]["checklist_progress"]["items"] == 20
+    assert len(body) == 8
+    assert body[0]["checklist_progress"]["items"] == 20
     result = {}
     for name, values in samples.items():
         result[name] = {

@@ -775,7 +775,7 @@ class Promotion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title_zh} ({self.valid_from} – {self.valid_until})"
+        return f"{self.title_zh} ({self.valid_from} to {self.valid_until})"
 
 
 class ConsentStatement(models.Model):

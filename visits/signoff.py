@@ -289,11 +289,13 @@ def check_signature(png: bytes) -> None:
         raise InvalidInput(
             _("The signature must be a PNG image."), code="signature_invalid"
         ) from error
-    low, high = gray.getextrema()[-1] if gray.mode == "LA" else gray.getextrema()
     if gray.mode == "LA":
-        is_blank = high == 0  # fully transparent
+        (lum_low, lum_high), (alpha_low, alpha_high) = gray.getextrema()
+        # Fully transparent, or one flat colour at one opacity.
+        is_blank = alpha_high == 0 or (alpha_low == alpha_high and lum_low == lum_high)
     else:
-        is_blank = low == high  # one flat colour
+        lum_low, lum_high = gray.getextrema()
+        is_blank = lum_low == lum_high
     if is_blank:
         raise InvalidInput(_("The signature is empty."), code="signature_empty")
 
