@@ -33,7 +33,7 @@ from fieldservice.exceptions import (
     InvalidTransition,
     NotAllowed,
 )
-from visits import services
+from visits import documents, services
 from visits.checklist import answer_of
 from visits.models import (
     ConductConfirmation,
@@ -50,6 +50,7 @@ from visits.models import (
     VisitEventKind,
     VisitState,
 )
+from visits.rules import ArrivalPunctuality, Punctuality
 
 FORMAT = "fieldservice.signoff/1"
 LINK_SALT = "fieldservice.signoff-link"
@@ -634,3 +635,78 @@ def verify_all() -> tuple[int, list[Problem]]:
             )
         )
     return checked, problems
+
+
+# --- Showing the record -----------------------------------------------------------------
+
+_TIME_KEYS = frozenset(
+    {
+        "signed_at",
+        "appointed_start",
+        "arrived_at",
+        "work_started_at",
+        "work_done_at",
+        "captured_at",
+    }
+)
+
+
+def _localised(value):
+    if isinstance(value, dict):
+        return {
+            key: _local_time(item) if key in _TIME_KEYS else _localised(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_localised(item) for item in value]
+    return value
+
+
+def _local_time(value):
+    if not isinstance(value, str):
+        return value
+    try:
+        return timezone.localtime(datetime.fromisoformat(value)).isoformat()
+    except ValueError:
+        return value
+
+
+def display_record(sign_off: SignOff) -> dict:
+    """The stored record for people to read: times in local time, the arrival
+    deviation in whole minutes. The stored text itself is never changed."""
+    record = _localised(json.loads(sign_off.snapshot))
+    seconds = record.get("visit", {}).get("arrival_deviation_seconds")
+    if seconds is not None:
+        record["visit"]["arrival_deviation_minutes"] = ArrivalPunctuality(
+            status=Punctuality.ON_TIME, deviation_seconds=seconds
+        ).deviation_minutes
+    return record
+
+
+def verify_url(sign_off: SignOff) -> str:
+    return f"{settings.SITE_URL}/verify/{sign_off.snapshot_sha256}/"
+
+
+def receipt_pdf(sign_off: SignOff) -> bytes:
+    record = display_record(sign_off)
+    with sign_off.signature.open("rb") as stream:
+        signature = stream.read()
+    return documents.receipt_pdf(
+        record,
+        record_hash=sign_off.snapshot_sha256,
+        verify_url=verify_url(sign_off),
+        signature_png=signature,
+        language=record["language"],
+    )
+
+
+def service_card_of(visit: Visit) -> dict:
+    """The frozen card of a signed visit, or the card as it would be today."""
+    sign_off = SignOff.objects.filter(visit=visit).first()
+    if sign_off is not None:
+        return json.loads(sign_off.snapshot)["service_card"]
+    return service_card(visit, at=timezone.now())
+
+
+def service_card_pdf(visit: Visit) -> bytes:
+    return documents.service_card_pdf(service_card_of(visit), language=_language(visit))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from visits import api, checklist_api
+from visits import api, checklist_api, signoff_api
 
 urlpatterns = [
     path("work-orders/", api.WorkOrderListCreateApi.as_view(), name="work-order-list"),
@@ -53,5 +53,33 @@ urlpatterns += [
         "photos/<int:pk>/thumbnail/",
         checklist_api.PhotoFileApi.as_view(variant="thumbnail"),
         name="photo-thumbnail",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "visits/<int:pk>/sign-off/",
+        signoff_api.SignOffApi.as_view(),
+        name="visit-sign-off",
+    ),
+    path(
+        "visits/<int:pk>/sign-off-links/",
+        signoff_api.SignOffLinkApi.as_view(),
+        name="visit-sign-off-links",
+    ),
+    path(
+        "visits/<int:pk>/service-card/",
+        signoff_api.ServiceCardApi.as_view(),
+        name="visit-service-card",
+    ),
+    path(
+        "visits/<int:pk>/service-card.pdf",
+        signoff_api.ServiceCardPdfApi.as_view(),
+        name="visit-service-card-pdf",
+    ),
+    path(
+        "visits/<int:pk>/receipt.pdf",
+        signoff_api.ReceiptPdfApi.as_view(),
+        name="visit-receipt-pdf",
     ),
 ]
