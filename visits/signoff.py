@@ -179,6 +179,13 @@ def service_card(visit: Visit, *, at: datetime) -> dict:
     }
 
 
+def _choice_label(item, value, language: str) -> str | None:
+    for choice in item.choices or []:
+        if choice.get("value") == value:
+            return _pick(language, choice.get("zh", value), choice.get("en", value))
+    return None
+
+
 def evidence(visit: Visit) -> dict:
     """The parts of the record built from rows that must not change after
     sign-off: the work order, the visit, the technician and the checklist with
@@ -206,6 +213,7 @@ def _evidence(visit: Visit) -> dict:
                 "kind": item.kind,
                 "is_required": item.is_required,
                 "answer": answer.value if answer else None,
+                "answer_label": _choice_label(item, answer.value, language) if answer else None,
                 "note": answer.note if answer else "",
                 "captured_at": _iso(answer.captured_at) if answer else None,
                 "photos": photos_by_item.get(item.id, []),
@@ -675,6 +683,9 @@ def display_record(sign_off: SignOff) -> dict:
     """The stored record for people to read: times in local time, the arrival
     deviation in whole minutes. The stored text itself is never changed."""
     record = _localised(json.loads(sign_off.snapshot))
+    for row in record.get("checklist", []):
+        if row.get("answer_label"):
+            row["answer"] = row["answer_label"]
     seconds = record.get("visit", {}).get("arrival_deviation_seconds")
     if seconds is not None:
         record["visit"]["arrival_deviation_minutes"] = ArrivalPunctuality(

@@ -179,9 +179,8 @@ class SignOffLinkApi(IdempotentWritesMixin, APIView):
         visit = _visit(request, pk)
         link, token = signoff.sign_off_link_create(visit=visit, by=request.user)
         url = request.build_absolute_uri(f"/sign/{token}/")
-        return Response(
-            {"url": url, "expires_at": link.expires_at}, status=status.HTTP_201_CREATED
-        )
+        body = SignOffLinkSerializer({"url": url, "expires_at": link.expires_at}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
