@@ -448,19 +448,32 @@ def _finish_step(
     return visit
 
 
+def _stamped_step(
+    visit: Visit,
+    transition: str,
+    *,
+    by: User,
+    at: datetime | None,
+    field: str,
+    check=None,
+) -> Visit:
+    """A step that only moves the state and stamps its time into `field`;
+    `check(visit)` may refuse it once the visit is locked."""
+    at = _now(at)
+    visit, from_state = lock_for_step(visit, transition, by)
+    if check is not None:
+        check(visit=visit)
+    setattr(visit, field, at)
+    return _finish_step(
+        visit, transition, by=by, at=at, from_state=from_state, fields=[field]
+    )
+
+
 @transaction.atomic
 def visit_start_travel(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
     """The technician taps "on my way"."""
-    at = _now(at)
-    visit, from_state = lock_for_step(visit, Transition.START_TRAVEL, by)
-    visit.en_route_at = at
-    return _finish_step(
-        visit,
-        Transition.START_TRAVEL,
-        by=by,
-        at=at,
-        from_state=from_state,
-        fields=["en_route_at"],
+    return _stamped_step(
+        visit, Transition.START_TRAVEL, by=by, at=at, field="en_route_at"
     )
 
 
@@ -513,16 +526,8 @@ def visit_arrive(
 
 @transaction.atomic
 def visit_start_work(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
-    at = _now(at)
-    visit, from_state = lock_for_step(visit, Transition.START_WORK, by)
-    visit.work_started_at = at
-    return _finish_step(
-        visit,
-        Transition.START_WORK,
-        by=by,
-        at=at,
-        from_state=from_state,
-        fields=["work_started_at"],
+    return _stamped_step(
+        visit, Transition.START_WORK, by=by, at=at, field="work_started_at"
     )
 
 
@@ -606,17 +611,13 @@ def visit_return(*, visit: Visit, by: User, at: datetime | None = None) -> Visit
 def visit_finish_work(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
     """Refused (409, listing them) while an applicable required checklist item
     is unanswered, unconfirmed or without its photo."""
-    at = _now(at)
-    visit, from_state = lock_for_step(visit, Transition.FINISH_WORK, by)
-    checklist.checklist_guard_completion(visit=visit)
-    visit.work_done_at = at
-    return _finish_step(
+    return _stamped_step(
         visit,
         Transition.FINISH_WORK,
         by=by,
         at=at,
-        from_state=from_state,
-        fields=["work_done_at"],
+        field="work_done_at",
+        check=checklist.checklist_guard_completion,
     )
 
 

@@ -213,7 +213,9 @@ def _evidence(visit: Visit) -> dict:
                 "kind": item.kind,
                 "is_required": item.is_required,
                 "answer": answer.value if answer else None,
-                "answer_label": _choice_label(item, answer.value, language) if answer else None,
+                "answer_label": _choice_label(item, answer.value, language)
+                if answer
+                else None,
                 "note": answer.note if answer else "",
                 "captured_at": _iso(answer.captured_at) if answer else None,
                 "photos": photos_by_item.get(item.id, []),
