@@ -11,6 +11,7 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
 from visits.photos import PhotoRejected, process_photo
@@ -427,7 +428,7 @@ class CountingStream(io.BytesIO):
 
 
 def test_an_upload_declaring_20_mb_is_refused_without_being_read():
-    with pytest.raises(PhotoRejected) as refused:
+    with pytest.raises(PhotoRejected) as refused, translation.override("en"):
         process_photo(UnreadableUpload(20 * MB), **LIMITS)
 
     assert refused.value.code == "photo_too_large"
