@@ -1,5 +1,8 @@
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -9,6 +12,13 @@ phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 -]{4,19}$",
     _("Enter a phone number: digits, spaces or dashes, optionally starting with +."),
 )
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a time zone."), params={"value": value}
+        )
 
 
 class Role(models.TextChoices):
@@ -131,6 +141,13 @@ class Customer(models.Model):
     area_tier = models.CharField(_("area tier"), max_length=8, choices=AreaTier.choices)
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.CHINESE
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=50,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("For calls, e.g. Asia/Urumqi. Empty: the company's time zone."),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

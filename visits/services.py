@@ -24,6 +24,7 @@ from accounts.models import (
 )
 from fieldservice.exceptions import InvalidInput, InvalidTransition, NotAllowed
 from visits import checklist, rules
+from visits.calls import services as call_services
 from visits.models import (
     TRANSITIONS,
     Actor,
@@ -283,6 +284,7 @@ def visit_schedule(
         created_at=now,
     )
     checklist.checklist_snapshot_take(visit=visit)
+    call_services.reminders_schedule(visit=visit, now=now)
     _event(
         visit=visit,
         kind=VisitEventKind.SCHEDULED,
@@ -343,6 +345,10 @@ def visit_reschedule(
     visit.appointed_start = appointed_start
     visit.expected_duration_minutes = minutes
     visit.save(update_fields=["appointed_start", "expected_duration_minutes"])
+    call_services.reminders_move(visit=visit)
+    visit.reschedule_requests.filter(handled_at__isnull=True).update(
+        handled_at=now, handled_by=by
+    )
     _event(
         visit=visit,
         kind=VisitEventKind.RESCHEDULED,
@@ -625,6 +631,7 @@ def _end(
     visit: Visit, transition: str, *, by: User, at: datetime, note: str, from_state: str
 ) -> Visit:
     """Ends a visit (closed, cancelled, nobody at home) with its reason."""
+    call_services.calls_cancel(visit=visit)  # no reminder for a visit that is over
     visit.closed_at = at
     visit.ended_reason = note
     return _finish_step(

@@ -34,6 +34,7 @@ from fieldservice.exceptions import (
     NotAllowed,
 )
 from visits import documents, services
+from visits.calls import services as call_services
 from visits.checklist import answer_of
 from visits.models import (
     ConductConfirmation,
@@ -529,6 +530,7 @@ def visit_sign_off(
     visit.state = VisitState.SIGNED_OFF
     visit.signed_off_at = at
     visit.save(update_fields=["state", "signed_off_at"])
+    call_services.follow_up_schedule(visit=visit, signed_at=at)
     VisitEvent.objects.create(
         visit=visit,
         kind=VisitEventKind.SIGN_OFF,

@@ -122,7 +122,7 @@ if not REDIS_URL:
 else:
     # Longer than any task may run, so an unacknowledged task is not redelivered
     # while it is still running.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -238,3 +238,40 @@ IDEMPOTENCY_RETENTION_HOURS = env.int("IDEMPOTENCY_RETENTION_HOURS", default=72)
 SIGN_OFF_LINK_HOURS = env.int("SIGN_OFF_LINK_HOURS", default=24)
 # Public address of this site, for links in receipts and messages (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Calls (reminders, follow-up) and complaints -------------------------------
+# "console" logs what would be said; "twilio" places real voice calls.
+CALL_PROVIDER = env.str("CALL_PROVIDER", default="console")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+CALL_HTTP_TIMEOUT_SECONDS = env.int("CALL_HTTP_TIMEOUT_SECONDS", default=10)
+CALL_REMINDER_DAY_BEFORE_AT = env.str("CALL_REMINDER_DAY_BEFORE_AT", default="18:00")
+CALL_REMINDER_MINUTES_BEFORE = env.int("CALL_REMINDER_MINUTES_BEFORE", default=60)
+CALL_FOLLOW_UP_AT = env.str("CALL_FOLLOW_UP_AT", default="10:00")
+CALL_QUIET_HOURS = env.str("CALL_QUIET_HOURS", default="21:00-08:00")
+CALL_MAX_ATTEMPTS = env.int("CALL_MAX_ATTEMPTS", default=3)
+CALL_SCAN_SECONDS = env.float("CALL_SCAN_SECONDS", default=30.0)
+CALL_SCAN_BATCH = env.int("CALL_SCAN_BATCH", default=1000)
+# A claimed call whose task never started (broker down) is claimed again after this.
+CALL_QUEUED_STALE_MINUTES = env.int("CALL_QUEUED_STALE_MINUTES", default=5)
+# A call being placed with no word from the provider (worker died) is retried after this.
+CALL_PLACING_STALE_MINUTES = env.int("CALL_PLACING_STALE_MINUTES", default=15)
+COMPLAINT_RATING_AT_MOST = env.int("COMPLAINT_RATING_AT_MOST", default=2)
+COMPLAINT_FIRST_RESPONSE_HOURS = env.int("COMPLAINT_FIRST_RESPONSE_HOURS", default=48)
+COMPLAINT_RESOLUTION_WORKING_DAYS = env.int(
+    "COMPLAINT_RESOLUTION_WORKING_DAYS", default=7
+)
+COMPLAINT_SCAN_SECONDS = env.float("COMPLAINT_SCAN_SECONDS", default=300.0)
+CELERY_BEAT_SCHEDULE["scan-due-calls"] = {
+    "task": "visits.tasks.calls_scan_task",
+    "schedule": CALL_SCAN_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["escalate-overdue-complaints"] = {
+    "task": "visits.tasks.complaints_escalate_task",
+    "schedule": COMPLAINT_SCAN_SECONDS,
+}
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=3600
+    )

@@ -1,5 +1,17 @@
 """The visits app's models, one module per part of the visit."""
 
+from .calls import (  # noqa: F401
+    Call,
+    CallOutcome,
+    CallPurpose,
+    CallState,
+    CallWebhook,
+    Complaint,
+    ComplaintSource,
+    ComplaintState,
+    Holiday,
+    RescheduleRequest,
+)
 from .checklist import (  # noqa: F401
     ChecklistAnswer,
     ChecklistStage,

@@ -1,0 +1,93 @@
+"""What the calls say, in the customer's language, from the standard phrases
+(home-visit rules 1.7, 13a): "好的,我们会按照您约定的XX时间,准时到您哪儿"."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Menu:
+    """One spoken question and the keys that answer it."""
+
+    step: str
+    text: str
+    keys: tuple[str, ...]
+
+
+def _when(moment: datetime, language: str) -> str:
+    local = timezone.localtime(moment)
+    if language.startswith("zh"):
+        return f"{local.month}月{local.day}日{local.hour}点{local.minute:02d}分"
+    return local.strftime("%B %-d at %-H:%M")
+
+
+def greeting(*, company: str, language: str) -> str:
+    if language.startswith("zh"):
+        return f"您好,这里是{company}客服中心。"
+    return f"Hello, this is {company} customer service."
+
+
+def reminder(
+    *, company: str, appointed: datetime, kind_label: str, language: str
+) -> Menu:
+    when = _when(appointed, language)
+    if language.startswith("zh"):
+        text = (
+            f"{greeting(company=company, language=language)}"
+            f"我们会按照您约定的{when},准时到您那里{kind_label}。"
+            "确认时间请按1,需要改约请按2。"
+        )
+    else:
+        text = (
+            f"{greeting(company=company, language=language)}"
+            f"We will be with you on time, on {when}, for your {kind_label}. "
+            "To confirm, press 1. To ask for a new time, press 2."
+        )
+    return Menu("confirm", text, ("1", "2"))
+
+
+def rating_question(*, company: str, language: str) -> Menu:
+    if language.startswith("zh"):
+        text = (
+            f"{greeting(company=company, language=language)}"
+            "感谢您使用我们的上门服务。请为本次服务打分,非常满意请按5,非常不满意请按1。"
+        )
+    else:
+        text = (
+            f"{greeting(company=company, language=language)}"
+            "Thank you for having us. Please rate the visit from 1, very unhappy, "
+            "to 5, very happy."
+        )
+    return Menu("rating", text, ("1", "2", "3", "4", "5"))
+
+
+def problem_question(*, language: str) -> Menu:
+    if language.startswith("zh"):
+        text = "本次服务中是否有做得不好的地方?有请按1,没有请按2。"
+    else:
+        text = "Was anything wrong during the visit? Press 1 for yes, 2 for no."
+    return Menu("problem", text, ("1", "2"))
+
+
+def not_understood(*, language: str) -> str:
+    if language.startswith("zh"):
+        return "很抱歉,我没有听清楚您的选择。"
+    return "Sorry, that was not one of the choices."
+
+
+def goodbye(*, hotline: str, language: str, outcome: str = "") -> str:
+    if language.startswith("zh"):
+        lead = {
+            "confirmed": "好的,我们会准时到您那里。",
+            "reschedule_requested": "好的,调度员会尽快与您联系改约。",
+            "complaint": "您反映的问题我们已记录,将尽快处理并给您答复。",
+        }.get(outcome, "")
+        return f"{lead}如有需要请拨打客服热线{hotline}。感谢您的接听,再见。"
+    lead = {
+        "confirmed": "Thank you, we will be there on time. ",
+        "reschedule_requested": "Thank you, a dispatcher will call you to agree a new time. ",
+        "complaint": "We have noted it and will get back to you soon. ",
+    }.get(outcome, "")
+    return f"{lead}If you need us, call {hotline}. Thank you, goodbye."

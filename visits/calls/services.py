@@ -1,0 +1,501 @@
+"""Write paths for calls and complaints. Calls are rows before they are tasks:
+booking, rescheduling, cancelling and sign-off write or move them in their own
+transaction; the beat scan claims the due ones; a task places each one once."""
+
+import logging
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CompanySettings, User
+from fieldservice.exceptions import InvalidInput, InvalidTransition, NotAllowed
+from visits import rules
+from visits.calls import scripts
+from visits.calls.providers import (
+    OutgoingCall,
+    PermanentCallError,
+    TransientCallError,
+    get_provider,
+)
+from visits.models import (
+    Call,
+    CallOutcome,
+    CallPurpose,
+    CallState,
+    Complaint,
+    ComplaintSource,
+    ComplaintState,
+    ConductConfirmation,
+    Holiday,
+    RescheduleRequest,
+    Visit,
+)
+
+logger = logging.getLogger(__name__)
+
+PENDING_STATES = (CallState.SCHEDULED, CallState.QUEUED)
+REMINDERS = (CallPurpose.REMINDER_DAY_BEFORE, CallPurpose.REMINDER_BEFORE_ARRIVAL)
+
+
+def _clock(value: str) -> time:
+    return time.fromisoformat(value)
+
+
+def quiet_hours() -> tuple[time, time]:
+    start, _dash, end = settings.CALL_QUIET_HOURS.partition("-")
+    return _clock(start), _clock(end)
+
+
+def customer_zone(visit: Visit) -> ZoneInfo:
+    return ZoneInfo(visit.work_order.customer.time_zone or settings.TIME_ZONE)
+
+
+# --- Scheduling ----------------------------------------------------------------
+
+
+def reminders_schedule(*, visit: Visit, now: datetime | None = None) -> list[Call]:
+    """Writes the reminder calls of a newly booked or moved visit. Call inside
+    the booking's transaction: the rows exist exactly when the booking does."""
+    now = now or timezone.now()
+    quiet_start, quiet_end = quiet_hours()
+    times = rules.reminder_times(
+        appointed=visit.appointed_start,
+        now=now,
+        day_before_at=_clock(settings.CALL_REMINDER_DAY_BEFORE_AT),
+        minutes_before=settings.CALL_REMINDER_MINUTES_BEFORE,
+        quiet_start=quiet_start,
+        quiet_end=quiet_end,
+        tz=customer_zone(visit),
+    )
+    customer = visit.work_order.customer
+    return Call.objects.bulk_create(
+        Call(
+            visit=visit,
+            purpose=purpose.value,
+            due_at=due_at,
+            to_phone=customer.phone,
+            language=customer.language,
+            created_at=now,
+        )
+        for purpose, due_at in times.items()
+    )
+
+
+def calls_cancel(*, visit: Visit, purposes=REMINDERS) -> int:
+    """Cancels the visit's calls not yet placed (a call already ringing goes on)."""
+    return Call.objects.filter(
+        visit=visit, purpose__in=purposes, state__in=PENDING_STATES
+    ).update(state=CallState.CANCELLED, ended_at=timezone.now())
+
+
+def reminders_move(*, visit: Visit) -> list[Call]:
+    """The visit was moved (改约): the old reminders go, new ones come."""
+    calls_cancel(visit=visit)
+    return reminders_schedule(visit=visit)
+
+
+def follow_up_schedule(*, visit: Visit, signed_at: datetime) -> Call:
+    """The follow-up call (回访) the day after sign-off."""
+    quiet_start, quiet_end = quiet_hours()
+    customer = visit.work_order.customer
+    return Call.objects.create(
+        visit=visit,
+        purpose=CallPurpose.FOLLOW_UP,
+        due_at=rules.follow_up_time(
+            signed_at=signed_at,
+            at=_clock(settings.CALL_FOLLOW_UP_AT),
+            quiet_start=quiet_start,
+            quiet_end=quiet_end,
+            tz=customer_zone(visit),
+        ),
+        to_phone=customer.phone,
+        language=customer.language,
+        created_at=signed_at,
+    )
+
+
+# --- The scan ------------------------------------------------------------------------
+
+
+def calls_recover_stale(*, now: datetime | None = None) -> tuple[int, int]:
+    """Puts back calls whose task never ran (claimed, but the broker lost the
+    message or was down) and calls whose worker died while placing them with no
+    word from the provider since. Returns (requeued, retried)."""
+    now = now or timezone.now()
+    requeued = Call.objects.filter(
+        state=CallState.QUEUED,
+        claimed_at__lt=now - timedelta(minutes=settings.CALL_QUEUED_STALE_MINUTES),
+    ).update(state=CallState.SCHEDULED, claimed_at=None)
+    retried = 0
+    stale = Call.objects.filter(
+        state=CallState.PLACING,
+        provider_call_id__isnull=True,
+        claimed_at__lt=now - timedelta(minutes=settings.CALL_PLACING_STALE_MINUTES),
+    )
+    for call_id in stale.values_list("id", flat=True):
+        with transaction.atomic():
+            call = Call.objects.select_for_update().get(pk=call_id)
+            if call.state == CallState.PLACING and call.provider_call_id is None:
+                _retry_or_fail(
+                    call, "the worker stopped while placing the call", now=now
+                )
+                retried += 1
+    return requeued, retried
+
+
+def calls_claim_due(
+    *, now: datetime | None = None, limit: int | None = None
+) -> list[int]:
+    """Claims due calls for placing, at most `limit`, and enqueues one task
+    each once the claim is committed. Concurrent scans skip each other's rows
+    (select_for_update skip_locked), so no call is claimed twice."""
+    from visits.tasks import call_place_task
+
+    now = now or timezone.now()
+    limit = limit or settings.CALL_SCAN_BATCH
+    with transaction.atomic():
+        ids = list(
+            Call.objects.select_for_update(skip_locked=True)
+            .filter(state=CallState.SCHEDULED, due_at__lte=now)
+            .order_by("due_at")
+            .values_list("id", flat=True)[:limit]
+        )
+        if ids:
+            Call.objects.filter(id__in=ids).update(
+                state=CallState.QUEUED, claimed_at=now
+            )
+            transaction.on_commit(lambda: _enqueue(call_place_task, ids))
+    return ids
+
+
+def _enqueue(task, ids: list[int]) -> None:
+    try:
+        for call_id in ids:
+            task.delay(call_id)
+    except Exception:  # broker down: the claims are recovered by a later scan
+        logger.exception(
+            "could not enqueue %s claimed calls; they will be claimed again", len(ids)
+        )
+
+
+def calls_scan(*, now: datetime | None = None) -> int:
+    """One beat tick: recover stale calls, then claim every due call in batches."""
+    now = now or timezone.now()
+    calls_recover_stale(now=now)
+    claimed = 0
+    while True:
+        batch = calls_claim_due(now=now)
+        claimed += len(batch)
+        if len(batch) < settings.CALL_SCAN_BATCH:
+            return claimed
+
+
+# --- Placing --------------------------------------------------------------------------
+
+
+def _retry_or_fail(call: Call, error: str, *, now: datetime) -> None:
+    call.last_error = error[:500]
+    if call.attempts >= settings.CALL_MAX_ATTEMPTS:
+        call.state = CallState.FAILED
+        call.ended_at = now
+    else:
+        call.state = CallState.SCHEDULED
+        call.due_at = now + rules.retry_delay(call.attempts)
+        call.claimed_at = None
+    call.save(update_fields=["state", "due_at", "claimed_at", "ended_at", "last_error"])
+
+
+def opening_text(call: Call) -> str:
+    visit = call.visit
+    company = CompanySettings.load().company_name
+    if call.purpose == CallPurpose.FOLLOW_UP:
+        return scripts.rating_question(company=company, language=call.language).text
+    return scripts.reminder(
+        company=company,
+        appointed=visit.appointed_start,
+        kind_label=str(visit.work_order.get_kind_display()),
+        language=call.language,
+    ).text
+
+
+def call_place(*, call_id: int) -> Call:
+    """Places one claimed call, at most once: a second delivery of the task, or
+    one for a call no longer queued, does nothing."""
+    with transaction.atomic():
+        call = (
+            Call.objects.select_for_update()
+            .select_related("visit__work_order")
+            .get(pk=call_id)
+        )
+        if call.state != CallState.QUEUED:
+            return call
+        call.state = CallState.PLACING
+        call.attempts += 1
+        call.save(update_fields=["state", "attempts"])
+    provider = get_provider()
+    outgoing = OutgoingCall(call.id, call.to_phone, call.language, opening_text(call))
+    try:
+        provider_call_id = provider.place(outgoing)
+    except TransientCallError as error:
+        with transaction.atomic():
+            call = Call.objects.select_for_update().get(pk=call_id)
+            _retry_or_fail(call, str(error), now=timezone.now())
+        return call
+    except PermanentCallError as error:
+        Call.objects.filter(pk=call_id).update(
+            state=CallState.FAILED, last_error=str(error)[:500], ended_at=timezone.now()
+        )
+        return Call.objects.get(pk=call_id)
+    Call.objects.filter(pk=call_id, state=CallState.PLACING).update(
+        state=CallState.PLACED,
+        provider=provider.name,
+        provider_call_id=provider_call_id,
+        placed_at=timezone.now(),
+    )
+    return Call.objects.get(pk=call_id)
+
+
+# --- What the customer answered ---------------------------------------------------------
+
+# Twilio's CallStatus values and what they mean for the call row.
+ENDED_UNANSWERED = {"busy": CallOutcome.BUSY, "no-answer": CallOutcome.NO_ANSWER}
+ENDED_FAILED = {"failed", "canceled"}
+MAX_MENU_TRIES = 2  # a question is asked twice; then the call ends politely
+
+
+def call_record_status(*, call: Call, status: str, provider_call_id: str = "") -> Call:
+    """The provider reports the call's progress. Unanswered calls are tried
+    again later (within CALL_MAX_ATTEMPTS), outside quiet hours."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        now = timezone.now()
+        if provider_call_id and not call.provider_call_id:
+            call.provider_call_id = provider_call_id
+        if call.state in (CallState.COMPLETED, CallState.FAILED, CallState.CANCELLED):
+            pass
+        elif status in ("initiated", "ringing", "in-progress", "queued"):
+            if call.state == CallState.PLACING:
+                call.state = CallState.PLACED
+                call.placed_at = call.placed_at or now
+        elif status == "completed":
+            call.state = CallState.COMPLETED
+            call.ended_at = now
+            if not call.outcome:
+                call.outcome = CallOutcome.NO_VALID_INPUT
+        elif status in ENDED_UNANSWERED:
+            call.outcome = ENDED_UNANSWERED[status]
+            _retry_or_fail(
+                call, f"the customer did not answer ({status})", now=_allowed(now)
+            )
+        elif status in ENDED_FAILED:
+            call.state = CallState.FAILED
+            call.ended_at = now
+            call.last_error = f"the provider reported {status}"
+        call.save()
+        return call
+
+
+def _allowed(moment: datetime) -> datetime:
+    """`moment`, moved out of the quiet hours if it falls in them."""
+    quiet_start, quiet_end = quiet_hours()
+    return rules.next_allowed_time(
+        moment,
+        quiet_start=quiet_start,
+        quiet_end=quiet_end,
+        tz=ZoneInfo(settings.TIME_ZONE),
+    )
+
+
+def call_record_keys(
+    *, call: Call, step: str, digits: str, attempt: int
+) -> tuple[str, str]:
+    """Records a keypad answer and says what comes next: ("ask", step) for the
+    next or repeated question, ("end", outcome) to say goodbye."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update().select_related("visit").get(pk=call.pk)
+        now = timezone.now()
+        call.digits = (call.digits + digits)[-50:]
+        if step == "confirm" and digits in ("1", "2"):
+            if digits == "1":
+                call.outcome = CallOutcome.CONFIRMED
+            else:
+                call.outcome = CallOutcome.RESCHEDULE_REQUESTED
+                RescheduleRequest.objects.get_or_create(
+                    call=call, defaults={"visit": call.visit, "requested_at": now}
+                )
+            call.save(update_fields=["digits", "outcome"])
+            return "end", call.outcome
+        if step == "rating" and digits in ("1", "2", "3", "4", "5"):
+            call.rating = int(digits)
+            call.outcome = CallOutcome.RATED
+            call.save(update_fields=["digits", "rating", "outcome"])
+            return "ask", "problem"
+        if step == "problem" and digits in ("1", "2"):
+            call.something_wrong = digits == "1"
+            call.save(update_fields=["digits", "something_wrong"])
+            complaint = _complaint_from_follow_up(call, now=now)
+            return "end", "complaint" if complaint else "thanks"
+        call.save(update_fields=["digits"])
+        if attempt < MAX_MENU_TRIES:
+            return "ask", step
+        if step == "problem":  # rated, but would not say: the rating still counts
+            _complaint_from_follow_up(call, now=now)
+            return "end", "thanks"
+        call.outcome = call.outcome or CallOutcome.NO_VALID_INPUT
+        call.save(update_fields=["outcome"])
+        return "end", "no_valid_input"
+
+
+def _complaint_from_follow_up(call: Call, *, now: datetime) -> Complaint | None:
+    is_low = (
+        call.rating is not None and call.rating <= settings.COMPLAINT_RATING_AT_MOST
+    )
+    if not (is_low or call.something_wrong):
+        return None
+    if Complaint.objects.filter(call=call).exists():
+        return None
+    source = (
+        ComplaintSource.FOLLOW_UP_KEYPAD
+        if call.something_wrong
+        else (ComplaintSource.FOLLOW_UP_RATING)
+    )
+    return complaint_open(
+        visit=call.visit,
+        source=source,
+        call=call,
+        rating=call.rating,
+        description="",
+        at=now,
+    )
+
+
+# --- Complaints -------------------------------------------------------------------------
+
+
+def working_calendar() -> tuple[set, set]:
+    holidays, working_weekends = set(), set()
+    for day, is_working_day in Holiday.objects.values_list("day", "is_working_day"):
+        (working_weekends if is_working_day else holidays).add(day)
+    return holidays, working_weekends
+
+
+def complaint_open(
+    *,
+    visit: Visit,
+    source: str,
+    description: str,
+    at: datetime | None = None,
+    by: User | None = None,
+    call: Call | None = None,
+    rating: int | None = None,
+) -> Complaint:
+    """Opens a complaint with its clocks: a first response due within
+    COMPLAINT_FIRST_RESPONSE_HOURS, a resolution within
+    COMPLAINT_RESOLUTION_WORKING_DAYS working days. Linked to the conduct item
+    the customer contested at sign-off, if any."""
+    at = at or timezone.now()
+    holidays, working_weekends = working_calendar()
+    contested = (
+        ConductConfirmation.objects.filter(sign_off__visit=visit, is_confirmed=False)
+        .order_by("id")
+        .first()
+    )
+    return Complaint.objects.create(
+        visit=visit,
+        source=source,
+        call=call,
+        conduct_item=contested,
+        description=description.strip(),
+        rating=rating,
+        opened_at=at,
+        opened_by=by,
+        first_response_due_at=at
+        + timedelta(hours=settings.COMPLAINT_FIRST_RESPONSE_HOURS),
+        resolution_due_at=rules.add_working_days(
+            at,
+            settings.COMPLAINT_RESOLUTION_WORKING_DAYS,
+            holidays=holidays,
+            working_weekends=working_weekends,
+            tz=ZoneInfo(settings.TIME_ZONE),
+        ),
+    )
+
+
+@transaction.atomic
+def complaint_file(*, visit: Visit, by: User, description: str) -> Complaint:
+    """A dispatcher or the customer files a complaint about a visit."""
+    if not description.strip():
+        raise InvalidInput(
+            _("Say what the complaint is about."), code="description_required"
+        )
+    if by.is_dispatcher:
+        source = ComplaintSource.DISPATCHER
+    elif by.is_customer and visit.work_order.customer.user_id == by.pk:
+        source = ComplaintSource.CUSTOMER
+    else:
+        raise NotAllowed(_("Only the customer or a dispatcher can file a complaint."))
+    return complaint_open(visit=visit, source=source, description=description, by=by)
+
+
+@transaction.atomic
+def complaint_respond(*, complaint: Complaint, by: User, response: str) -> Complaint:
+    """The first response to the customer (within 48 h, rule 11.6)."""
+    if not by.is_dispatcher:
+        raise NotAllowed(_("Only a dispatcher can do this."))
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.state != ComplaintState.OPEN:
+        raise InvalidTransition(_("This complaint already has its first response."))
+    if not response.strip():
+        raise InvalidInput(_("Write the response."), code="response_required")
+    complaint.state = ComplaintState.RESPONDED
+    complaint.response = response.strip()
+    complaint.first_responded_at = timezone.now()
+    complaint.save(update_fields=["state", "response", "first_responded_at"])
+    return complaint
+
+
+@transaction.atomic
+def complaint_resolve(*, complaint: Complaint, by: User, resolution: str) -> Complaint:
+    """The final resolution (within 7 working days, rule 11.6)."""
+    if not by.is_dispatcher:
+        raise NotAllowed(_("Only a dispatcher can do this."))
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.state == ComplaintState.RESOLVED:
+        raise InvalidTransition(_("This complaint is already resolved."))
+    if not resolution.strip():
+        raise InvalidInput(_("Write the resolution."), code="resolution_required")
+    now = timezone.now()
+    complaint.state = ComplaintState.RESOLVED
+    complaint.resolution = resolution.strip()
+    complaint.resolved_at = now
+    complaint.first_responded_at = complaint.first_responded_at or now
+    complaint.save(
+        update_fields=["state", "resolution", "resolved_at", "first_responded_at"]
+    )
+    return complaint
+
+
+def complaints_escalate_overdue(*, now: datetime | None = None) -> int:
+    """Flags complaints whose clock ran out: level 1 when the first response is
+    late, level 2 when the resolution is late. Idempotent: a complaint is
+    escalated once per level."""
+    now = now or timezone.now()
+    late_response = Complaint.objects.filter(
+        state=ComplaintState.OPEN, first_response_due_at__lt=now, escalation_level__lt=1
+    ).update(escalation_level=1, escalated_at=now)
+    late_resolution = Complaint.objects.filter(
+        state__in=(ComplaintState.OPEN, ComplaintState.RESPONDED),
+        resolution_due_at__lt=now,
+        escalation_level__lt=2,
+    ).update(escalation_level=2, escalated_at=now)
+    if late_response or late_resolution:
+        logger.warning(
+            "complaints escalated: %s with a late first response, %s with a late resolution",
+            late_response,
+            late_resolution,
+        )
+    return late_response + late_resolution
