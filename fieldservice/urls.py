@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 
 from fieldservice import health
 from visits import signoff_api
+from visits.calls import webhooks
 
 admin.site.site_header = _("fieldservice dispatch")
 admin.site.site_title = _("fieldservice")
@@ -30,6 +31,13 @@ urlpatterns = [
         name="sign-service-card",
     ),
     path("verify/<str:record_sha256>/", signoff_api.verify_page, name="verify"),
+    path("calls/twilio/<int:call_id>/voice/", webhooks.voice, name="twilio-voice"),
+    path(
+        "calls/twilio/<int:call_id>/gather/<slug:step>/<int:attempt>/",
+        webhooks.gather,
+        name="twilio-gather",
+    ),
+    path("calls/twilio/<int:call_id>/status/", webhooks.status, name="twilio-status"),
     path("api/v1/", include("accounts.urls")),
     path("api/v1/", include("visits.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

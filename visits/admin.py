@@ -17,7 +17,11 @@ from accounts.models import AreaTier, Role
 from fieldservice.exceptions import ApplicationError
 from visits import checklist, services
 from visits.models import (
+    Call,
     ChecklistTemplate,
+    Complaint,
+    Holiday,
+    RescheduleRequest,
     ChecklistTemplateItem,
     ConductConfirmation,
     ConsentStatement,
@@ -552,3 +556,92 @@ class ConsentStatementAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self.has_change_permission(request, obj)
+
+
+# --- Calls and complaints ---------------------------------------------------------
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    """Calls are made by the system; the dispatcher reads outcomes and follows
+    up failed ones by hand."""
+
+    list_display = [
+        "visit",
+        "purpose",
+        "state",
+        "due_at",
+        "attempts",
+        "outcome",
+        "rating",
+        "last_error",
+    ]
+    list_filter = ["state", "purpose", "outcome"]
+    search_fields = ["visit__work_order__number", "to_phone"]
+    list_select_related = ["visit__work_order"]
+    date_hierarchy = "due_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RescheduleRequest)
+class RescheduleRequestAdmin(admin.ModelAdmin):
+    list_display = ["visit", "requested_at", "handled_at", "handled_by"]
+    list_filter = [("handled_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["visit__work_order", "handled_by"]
+    readonly_fields = ["visit", "call", "requested_at", "handled_at", "handled_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = [
+        "visit",
+        "source",
+        "state",
+        "rating",
+        "opened_at",
+        "first_response_due_at",
+        "resolution_due_at",
+        "escalation_level",
+    ]
+    list_filter = ["state", "source", "escalation_level"]
+    search_fields = ["visit__work_order__number", "description"]
+    list_select_related = ["visit__work_order"]
+    readonly_fields = [
+        "visit",
+        "source",
+        "call",
+        "conduct_item",
+        "rating",
+        "opened_at",
+        "opened_by",
+        "first_response_due_at",
+        "resolution_due_at",
+        "first_responded_at",
+        "resolved_at",
+        "escalation_level",
+        "escalated_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["day", "name", "is_working_day"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "day"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from visits import api, checklist_api, signoff_api
+from visits.calls import api as calls_api
 
 urlpatterns = [
     path("work-orders/", api.WorkOrderListCreateApi.as_view(), name="work-order-list"),
@@ -81,5 +82,27 @@ urlpatterns += [
         "visits/<int:pk>/receipt.pdf",
         signoff_api.ReceiptPdfApi.as_view(),
         name="visit-receipt-pdf",
+    ),
+]
+
+urlpatterns += [
+    path("calls/", calls_api.CallListApi.as_view(), name="call-list"),
+    path(
+        "reschedule-requests/",
+        calls_api.RescheduleRequestListApi.as_view(),
+        name="reschedule-request-list",
+    ),
+    path(
+        "complaints/", calls_api.ComplaintListCreateApi.as_view(), name="complaint-list"
+    ),
+    path(
+        "complaints/<int:pk>/respond/",
+        calls_api.ComplaintStepApi.as_view(step="respond"),
+        name="complaint-respond",
+    ),
+    path(
+        "complaints/<int:pk>/resolve/",
+        calls_api.ComplaintStepApi.as_view(step="resolve"),
+        name="complaint-resolve",
     ),
 ]

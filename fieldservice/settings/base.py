@@ -190,6 +190,9 @@ SPECTACULAR_SETTINGS = {
         "VisitKindEnum": "visits.models.VisitKind",
         "ChecklistItemKindEnum": "visits.models.ItemKind",
         "VisitEventKindEnum": "visits.models.VisitEventKind",
+        "VisitStateEnum": "visits.models.VisitState",
+        "CallStateEnum": "visits.models.CallState",
+        "ComplaintStateEnum": "visits.models.ComplaintState",
     },
 }
 

@@ -343,8 +343,8 @@ def call_record_keys(
         if attempt < MAX_MENU_TRIES:
             return "ask", step
         if step == "problem":  # rated, but would not say: the rating still counts
-            _complaint_from_follow_up(call, now=now)
-            return "end", "thanks"
+            complaint = _complaint_from_follow_up(call, now=now)
+            return "end", "complaint" if complaint else "thanks"
         call.outcome = call.outcome or CallOutcome.NO_VALID_INPUT
         call.save(update_fields=["outcome"])
         return "end", "no_valid_input"
