@@ -19,14 +19,14 @@ from visits import checklist, services
 from visits.models import (
     Call,
     ChecklistTemplate,
-    Complaint,
-    Holiday,
-    RescheduleRequest,
     ChecklistTemplateItem,
+    Complaint,
     ConductConfirmation,
     ConsentStatement,
+    Holiday,
     Photo,
     Promotion,
+    RescheduleRequest,
     SignOff,
     TemporaryLeave,
     Visit,
@@ -50,6 +50,10 @@ class ServiceAdminMixin:
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Nothing to show on an add page: the parent does not exist yet.
+        return obj is not None and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
