@@ -113,6 +113,7 @@ CELERY_FILESYSTEM_BROKER_DIR = Path(
 )
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
+    (CELERY_FILESYSTEM_BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FILESYSTEM_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_FILESYSTEM_BROKER_DIR / "queue"),
@@ -120,9 +121,7 @@ if not REDIS_URL:
         "store_processed": False,
     }
 else:
-    # Longer than any task may run, so an unacknowledged task is not redelivered
-    # while it is still running.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}  # visibility_timeout: below, with the call settings
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -275,6 +274,8 @@ CELERY_BEAT_SCHEDULE["escalate-overdue-complaints"] = {
     "schedule": COMPLAINT_SCAN_SECONDS,
 }
 if REDIS_URL:
+    # Longer than any task may run, so an unacknowledged task is not handed to
+    # another worker while it is still running.
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
         "CELERY_VISIBILITY_TIMEOUT", default=3600
     )

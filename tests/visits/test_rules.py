@@ -1,17 +1,24 @@
 """The pure home-visit rules, at their boundaries (home-visit-rules.md 3.1, 6.1-6.3)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from visits.rules import (
+    CallPurpose,
     ItemProgress,
     LeaveProblem,
     MissingReason,
     Punctuality,
+    add_working_days,
     arrival_punctuality,
+    follow_up_time,
     item_is_required,
     missing_items,
+    next_allowed_time,
+    reminder_times,
+    retry_delay,
     temporary_leave_problems,
 )
 
@@ -247,3 +254,122 @@ def test_missing_items_keep_the_checklist_order():
     ]
 
     assert [item_id for item_id, _reason in missing_items(items)] == [7, 3, 5]
+
+
+# --- Calls and complaint clocks ------------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+QUIET = {"quiet_start": time(21, 0), "quiet_end": time(8, 0), "tz": SHANGHAI}
+
+
+def local(*args) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (local(2026, 11, 23, 20, 59, 59), local(2026, 11, 23, 20, 59, 59)),
+        (local(2026, 11, 23, 21, 0), local(2026, 11, 24, 8, 0)),
+        (local(2026, 11, 24, 2, 30), local(2026, 11, 24, 8, 0)),
+        (local(2026, 11, 24, 7, 59, 59), local(2026, 11, 24, 8, 0)),
+        (local(2026, 11, 24, 8, 0), local(2026, 11, 24, 8, 0)),
+    ],
+    ids=["just-before-21", "at-21", "at-night", "just-before-8", "at-8"],
+)
+def test_nobody_is_called_between_21_and_8(moment, expected):
+    assert next_allowed_time(moment, **QUIET) == expected
+
+
+def test_quiet_hours_follow_the_customers_time_zone():
+    urumqi = ZoneInfo("Asia/Urumqi")  # two hours behind Beijing
+    moment = local(2026, 11, 24, 9, 30)  # 07:30 in Urumqi
+
+    moved = next_allowed_time(
+        moment, quiet_start=time(21), quiet_end=time(8), tz=urumqi
+    )
+
+    assert moved == datetime(2026, 11, 24, 8, 0, tzinfo=urumqi)
+
+
+def reminders(appointed, now):
+    return reminder_times(
+        appointed=appointed, now=now, day_before_at=time(18), minutes_before=60, **QUIET
+    )
+
+
+def test_a_visit_booked_days_ahead_gets_two_reminders():
+    times = reminders(local(2026, 11, 26, 14, 0), now=local(2026, 11, 23, 10, 0))
+
+    assert times == {
+        CallPurpose.REMINDER_DAY_BEFORE: local(2026, 11, 25, 18, 0),
+        CallPurpose.REMINDER_BEFORE_ARRIVAL: local(2026, 11, 26, 13, 0),
+    }
+
+
+def test_a_reminder_that_falls_at_night_moves_to_eight():
+    times = reminders(local(2026, 11, 26, 8, 30), now=local(2026, 11, 23, 10, 0))
+
+    assert times[CallPurpose.REMINDER_BEFORE_ARRIVAL] == local(2026, 11, 26, 8, 0)
+
+
+def test_a_reminder_that_would_come_only_at_the_appointed_time_is_dropped():
+    times = reminders(local(2026, 11, 26, 8, 0), now=local(2026, 11, 23, 10, 0))
+
+    assert CallPurpose.REMINDER_BEFORE_ARRIVAL not in times
+    assert times[CallPurpose.REMINDER_DAY_BEFORE] == local(2026, 11, 25, 18, 0)
+
+
+def test_a_visit_booked_for_the_same_day_gets_one_reminder_now():
+    now = local(2026, 11, 23, 10, 0)
+
+    times = reminders(local(2026, 11, 23, 10, 40), now=now)
+
+    assert times == {CallPurpose.REMINDER_BEFORE_ARRIVAL: now}
+
+
+def test_a_visit_booked_at_night_for_the_next_morning_is_called_at_eight():
+    times = reminders(local(2026, 11, 24, 9, 0), now=local(2026, 11, 23, 22, 30))
+
+    assert times == {CallPurpose.REMINDER_BEFORE_ARRIVAL: local(2026, 11, 24, 8, 0)}
+
+
+def test_the_follow_up_call_is_the_next_day_at_ten():
+    moment = follow_up_time(signed_at=local(2026, 11, 23, 20, 50), at=time(10), **QUIET)
+
+    assert moment == local(2026, 11, 24, 10, 0)
+
+
+def test_retries_back_off_exponentially_up_to_an_hour():
+    assert [retry_delay(attempt).total_seconds() for attempt in (1, 2, 3, 7, 8)] == [
+        60,
+        120,
+        240,
+        3600,
+        3600,
+    ]
+
+
+def test_seven_working_days_skip_weekends_and_holidays_and_count_worked_weekends():
+    friday = local(2026, 9, 25, 10, 0)  # National Day week follows
+    holidays = {date(2026, 10, day) for day in range(1, 8)}
+    working_weekends = {date(2026, 9, 27), date(2026, 10, 10)}  # 调休
+
+    due = add_working_days(
+        friday, 7, holidays=holidays, working_weekends=working_weekends, tz=SHANGHAI
+    )
+
+    # Sun 27 (worked), Mon 28, Tue 29, Wed 30, then Oct 1-7 off, Thu 8, Fri 9, Sat 10 (worked)
+    assert due == local(2026, 10, 10, 10, 0)
+
+
+def test_seven_working_days_from_a_plain_monday_end_on_the_next_wednesday():
+    due = add_working_days(
+        local(2026, 11, 23, 9, 0),
+        7,
+        holidays=set(),
+        working_weekends=set(),
+        tz=SHANGHAI,
+    )
+
+    assert due == local(2026, 12, 2, 9, 0)

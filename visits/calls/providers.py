@@ -47,25 +47,27 @@ class ConsoleProvider:
         return f"console-{uuid.uuid4().hex}"
 
 
+def twilio_http():
+    """The HTTP boundary of the Twilio client, with our timeout."""
+    from twilio.http.http_client import TwilioHttpClient
+
+    return TwilioHttpClient(timeout=settings.CALL_HTTP_TIMEOUT_SECONDS)
+
+
 class TwilioProvider:
     """Places a call with Twilio's REST API; Twilio then fetches the spoken
     menu from our voice webhook and reports keys and status to the others."""
 
     name = "twilio"
 
-    def __init__(self, client=None):
-        if client is None:
-            from twilio.http.http_client import TwilioHttpClient
-            from twilio.rest import Client
+    def __init__(self):
+        from twilio.rest import Client
 
-            client = Client(
-                settings.TWILIO_ACCOUNT_SID,
-                settings.TWILIO_AUTH_TOKEN,
-                http_client=TwilioHttpClient(
-                    timeout=settings.CALL_HTTP_TIMEOUT_SECONDS
-                ),
-            )
-        self.client = client
+        self.client = Client(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            http_client=twilio_http(),
+        )
 
     def place(self, call: OutgoingCall) -> str:
         from requests import RequestException
