@@ -8,8 +8,18 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault(
     "CELERY_FILESYSTEM_BROKER_DIR", tempfile.mkdtemp(prefix="fieldservice-broker-")
 )
+# Calls are placed by the console provider unless a test (or the worker a test
+# starts) says otherwise; Twilio settings are fakes for signed webhooks.
+for name, value in {
+    "CALL_PROVIDER": "console",
+    "SITE_URL": "https://fs.example.com",
+    "TWILIO_AUTH_TOKEN": "test-auth-token",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_FROM_NUMBER": "+8610000000",
+}.items():
+    os.environ.setdefault(name, value)
 
-from .base import *  # noqa: F403
+from .base import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
@@ -18,10 +28,3 @@ STORAGES["staticfiles"]["BACKEND"] = (
 )
 # Static files are served from the app folders in tests; nothing is collected.
 WHITENOISE_AUTOREFRESH = True
-
-# Calls are placed by the console provider unless a test says otherwise.
-CALL_PROVIDER = "console"
-SITE_URL = "https://fs.example.com"
-TWILIO_AUTH_TOKEN = "test-auth-token"
-TWILIO_ACCOUNT_SID = "AC" + "0" * 32
-TWILIO_FROM_NUMBER = "+8610000000"
