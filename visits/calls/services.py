@@ -174,8 +174,9 @@ def calls_claim_due(
 
 def _enqueue(task, ids: list[int]) -> None:
     try:
-        for call_id in ids:
-            task.delay(call_id)
+        with task.app.producer_or_acquire() as producer:  # one connection for the batch
+            for call_id in ids:
+                task.apply_async((call_id,), producer=producer)
     except Exception:  # broker down: the claims are recovered by a later scan
         logger.exception(
             "could not enqueue %s claimed calls; they will be claimed again", len(ids)
