@@ -45,7 +45,11 @@ DUE = 10_000
 
 def insert_calls(visit_id: int, count: int, *, due: bool) -> None:
     """Rows written straight in SQL: the ORM would take minutes for a million."""
-    due_at = "now() - interval '1 minute'" if due else "now() + (n %% 30 + 1) * interval '1 day'"
+    due_at = (
+        "now() - interval '1 minute'"
+        if due
+        else "now() + (n %% 30 + 1) * interval '1 day'"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -116,7 +120,9 @@ def main() -> None:
         results = {}
         for future in (100_000, 1_000_000):
             existing = connection.cursor()
-            existing.execute("SELECT count(*) FROM visits_call WHERE state = 'scheduled'")
+            existing.execute(
+                "SELECT count(*) FROM visits_call WHERE state = 'scheduled'"
+            )
             insert_calls(visit.id, future - existing.fetchone()[0], due=False)
             runs = []
             for _run in range(3):
@@ -152,8 +158,10 @@ def main() -> None:
         "claim_query_plan": plan,
     }
     for name, row in results.items():
-        print(f"{name:>22}: scan {row['scan_seconds_median']:.3f} s median "
-              f"({', '.join(str(run) for run in row['scan_seconds_runs'])}) for {DUE} due calls")
+        print(
+            f"{name:>22}: scan {row['scan_seconds_median']:.3f} s median "
+            f"({', '.join(str(run) for run in row['scan_seconds_runs'])}) for {DUE} due calls"
+        )
     print(f"ratio 1M/100k: {ratio:.2f} (target <= 1.5)")
     print(f"two scanners: {concurrency}")
     print(plan)

@@ -7,7 +7,7 @@ Every error answer has the same shape: {"code": ..., "detail": ...}, plus
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -63,3 +63,11 @@ def exception_handler(exc, context):
             "detail": str(exc.detail) if hasattr(exc, "detail") else str(exc),
         }
     return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The shape of every error answer (for the API schema)."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    fields = serializers.DictField(required=False)

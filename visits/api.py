@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
 )
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Customer, Role
+from fieldservice.api import ErrorSerializer
 from fieldservice.exceptions import InvalidTransition
 from fieldservice.idempotency import IdempotentWritesMixin
 from fieldservice.permissions import IsDispatcherForWrites
@@ -342,7 +344,50 @@ def _action(transition: str, service, input_serializer=None, summary: str = ""):
 
     @extend_schema(
         request=serializer_class,
-        responses={200: VisitDetailOutputSerializer},
+        responses={
+            200: VisitDetailOutputSerializer,
+            400: OpenApiResponse(
+                response=ErrorSerializer,
+                description="Not allowed in this state, or the input is wrong.",
+                examples=[
+                    OpenApiExample(
+                        "Step not allowed now",
+                        value={
+                            "code": "invalid_transition",
+                            "detail": "Cannot arrive a visit that is scheduled. "
+                            "Allowed now: On my way, Cancel.",
+                            "state": "scheduled",
+                            "allowed_transitions": ["start_travel", "cancel"],
+                        },
+                    )
+                ],
+            ),
+            403: OpenApiResponse(
+                description="Someone else's step (e.g. a dispatcher's)."
+            ),
+            404: OpenApiResponse(description="Not your visit."),
+            409: OpenApiResponse(
+                response=ErrorSerializer,
+                description="Work done refused: required checklist items are missing.",
+                examples=[
+                    OpenApiExample(
+                        "Checklist incomplete",
+                        value={
+                            "code": "checklist_incomplete",
+                            "detail": "2 required checklist items are missing.",
+                            "missing": [
+                                {
+                                    "item": 52,
+                                    "code": "site_clean",
+                                    "text": "…",
+                                    "reason": "photo_missing",
+                                },
+                            ],
+                        },
+                    )
+                ],
+            ),
+        },
         summary=summary,
         operation_id=f"visit_{transition}",
     )

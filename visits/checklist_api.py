@@ -72,6 +72,39 @@ def expected_version(header: str | None, item: VisitChecklistItem) -> int | None
 
 # --- Output ------------------------------------------------------------------
 
+ITEM_EXAMPLE = {
+    "id": 41,
+    "code": "shoe_covers",
+    "stage": "in_the_home",
+    "position": 100,
+    "text": "进门换上干净的鞋套(县(市、区)及以上客户必须;乡镇及农村客户按当地习惯)",
+    "text_zh": "进门换上干净的鞋套(县(市、区)及以上客户必须;乡镇及农村客户按当地习惯)",
+    "text_en": "Clean shoe covers on entering (required for county/city/district-and-above "
+    "customers; township and rural: local custom)",
+    "kind": "photo",
+    "is_required": True,
+    "choices": [],
+    "min_value": None,
+    "max_value": None,
+    "answer": None,
+    "etag": '"41.0"',
+    "photos": [
+        {
+            "id": 7,
+            "item": 41,
+            "url": "/api/v1/photos/7/image/",
+            "thumbnail_url": "/api/v1/photos/7/thumbnail/",
+            "width": 1200,
+            "height": 1600,
+            "byte_size": 412332,
+            "sha256": "9f2c…",
+            "source_format": "JPEG",
+            "captured_at": "2026-11-23T10:01:00+08:00",
+            "uploaded_at": "2026-11-23T10:01:04+08:00",
+        }
+    ],
+}
+
 
 class PhotoOutputSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
@@ -108,6 +141,13 @@ class AnswerOutputSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A photo item with its evidence", value=ITEM_EXAMPLE, response_only=True
+        )
+    ]
+)
 class ChecklistItemOutputSerializer(serializers.ModelSerializer):
     text = serializers.CharField()
     answer = serializers.SerializerMethodField()
@@ -371,10 +411,44 @@ class BatchResultSerializer(serializers.Serializer):
     body = serializers.JSONField()
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "One entry applied, one refused",
+            response_only=True,
+            value={
+                "results": [
+                    {
+                        "idempotency_key": "6f1c…-1",
+                        "item": 41,
+                        "status": 200,
+                        "replayed": False,
+                        "body": {"id": 41, "etag": '"41.1"', "…": "…"},
+                    },
+                    {
+                        "idempotency_key": "6f1c…-2",
+                        "item": 44,
+                        "status": 400,
+                        "replayed": False,
+                        "body": {
+                            "code": "invalid_choice",
+                            "detail": "x is not one of the choices: stepped_back, "
+                            "no_peephole.",
+                        },
+                    },
+                ]
+            },
+        )
+    ]
+)
+class BatchOutputSerializer(serializers.Serializer):
+    results = BatchResultSerializer(many=True)
+
+
 class ChecklistBatchApi(IdempotentWritesMixin, APIView):
     @extend_schema(
         request=BatchInputSerializer,
-        responses={200: BatchResultSerializer(many=True)},
+        responses={200: BatchOutputSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request, pk: int):
