@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .signoff import ConductConfirmation
 from .visit import Visit
@@ -17,7 +18,7 @@ class CallPurpose(models.TextChoices):
 
 
 class CallState(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
+    SCHEDULED = "scheduled", pgettext_lazy("call state", "Scheduled")
     QUEUED = "queued", _("Queued")
     PLACING = "placing", _("Being placed")
     PLACED = "placed", _("Placed")
