@@ -596,3 +596,22 @@ def test_failed_calls_are_listed_for_the_dispatcher(api, dispatcher, visit):
     assert [row["purpose"] for row in response.json()["results"]] == [
         "reminder_day_before"
     ]
+
+
+def test_a_reminder_for_a_visit_already_under_way_is_not_placed(visit):
+    call = claimed(visit)
+    visit.__class__.objects.filter(pk=visit.pk).update(state="in_progress")
+
+    result = calls.call_place(call_id=call.pk)
+
+    assert result.state == "cancelled"
+    assert "under way" in result.last_error
+
+
+def test_a_reminder_after_the_appointed_time_is_not_placed(visit):
+    call = claimed(visit)
+    visit.__class__.objects.filter(pk=visit.pk).update(
+        appointed_start=timezone.now() - timedelta(minutes=1)
+    )
+
+    assert calls.call_place(call_id=call.pk).state == "cancelled"

@@ -33,6 +33,7 @@ from visits.models import (
     Holiday,
     RescheduleRequest,
     Visit,
+    VisitState,
 )
 
 logger = logging.getLogger(__name__)
@@ -210,6 +211,14 @@ def _retry_or_fail(call: Call, error: str, *, now: datetime) -> None:
     call.save(update_fields=["state", "due_at", "claimed_at", "ended_at", "last_error"])
 
 
+def _reminder_still_useful(visit: Visit) -> bool:
+    """A reminder is for a visit still to come: not once the technician is
+    there, the work has started, or the appointed time has passed."""
+    return visit.state in (VisitState.SCHEDULED, VisitState.EN_ROUTE) and (
+        timezone.now() < visit.appointed_start
+    )
+
+
 def opening_text(call: Call) -> str:
     visit = call.visit
     company = CompanySettings.load().company_name
@@ -233,6 +242,12 @@ def call_place(*, call_id: int) -> Call:
             .get(pk=call_id)
         )
         if call.state != CallState.QUEUED:
+            return call
+        if call.purpose in REMINDERS and not _reminder_still_useful(call.visit):
+            call.state = CallState.CANCELLED
+            call.ended_at = timezone.now()
+            call.last_error = "not placed: the visit was already under way or over"
+            call.save(update_fields=["state", "ended_at", "last_error"])
             return call
         call.state = CallState.PLACING
         call.attempts += 1
