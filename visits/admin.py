@@ -36,6 +36,19 @@ from visits.models import (
 )
 
 
+class ReadOnlyAdminMixin:
+    """For rows the system writes: visible, never added, changed or deleted here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class ServiceAdminMixin:
     """Shows a refused service call as an error message instead of a 500."""
 
@@ -492,7 +505,7 @@ class ConductInline(ReadOnlyInline):
 
 
 @admin.register(SignOff)
-class SignOffAdmin(admin.ModelAdmin):
+class SignOffAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Signed records are read-only for every role: the database refuses
     changes, and `verify_signoffs` reports any made behind its back."""
 
@@ -530,15 +543,6 @@ class SignOffAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Promotion)
 class PromotionAdmin(admin.ModelAdmin):
@@ -566,7 +570,7 @@ class ConsentStatementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Calls are made by the system; the dispatcher reads outcomes and follows
     up failed ones by hand."""
 
@@ -584,15 +588,6 @@ class CallAdmin(admin.ModelAdmin):
     search_fields = ["visit__work_order__number", "to_phone"]
     list_select_related = ["visit__work_order"]
     date_hierarchy = "due_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(RescheduleRequest)

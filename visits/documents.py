@@ -618,9 +618,14 @@ def _checklist_table(
                 photo_cell,
             ]
         )
+    return _listing_table(data, [number_width, item_width, answer_width, photos_width])
+
+
+def _listing_table(data: list[list[Any]], widths: list[float]) -> Table:
+    """A table with a header row repeated on each page and banded rows."""
     return Table(
         data,
-        colWidths=[number_width, item_width, answer_width, photos_width],
+        colWidths=widths,
         repeatRows=1,
         hAlign="LEFT",
         style=_table_style(
@@ -658,22 +663,7 @@ def _conduct_table(
                 styles.contested,
             )
         data.append([_text(item.get("text"), styles.body), result])
-    return Table(
-        data,
-        colWidths=[width - result_width, result_width],
-        repeatRows=1,
-        hAlign="LEFT",
-        style=_table_style(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), _ACCENT),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, _SHADE]),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, _RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ]
-        ),
-    )
+    return _listing_table(data, [width - result_width, result_width])
 
 
 def _service_card_table(
