@@ -615,3 +615,28 @@ def test_a_reminder_after_the_appointed_time_is_not_placed(visit):
     )
 
     assert calls.call_place(call_id=call.pk).state == "cancelled"
+
+
+def test_a_retry_that_would_fall_at_night_waits_for_the_morning(visit, settings):
+    call = Call.objects.filter(visit=visit).first()
+    call.attempts = 1
+    evening = timezone.localtime().replace(hour=20, minute=59, second=30, microsecond=0)
+
+    calls._retry_or_fail(call, "busy", now=evening)
+
+    morning = (evening + timedelta(days=1)).replace(hour=8, minute=0, second=0)
+    assert call.state == "scheduled"
+    assert call.due_at == morning
+
+
+def test_news_of_an_earlier_attempt_does_not_touch_the_current_one(client, visit):
+    call = placed(visit)
+
+    twilio_fake.signed_post(
+        client,
+        f"/calls/twilio/{call.pk}/status/",
+        {"CallSid": "CA" + "9" * 32, "CallStatus": "completed", "SequenceNumber": "9"},
+    )
+
+    call.refresh_from_db()
+    assert call.state == "placed"

@@ -200,13 +200,21 @@ def calls_scan(*, now: datetime | None = None) -> int:
 
 
 def _retry_or_fail(call: Call, error: str, *, now: datetime) -> None:
+    """Tries the call again after a backoff (outside quiet hours), or marks it
+    failed for the dispatcher once CALL_MAX_ATTEMPTS are used."""
     call.last_error = error[:500]
     if call.attempts >= settings.CALL_MAX_ATTEMPTS:
         call.state = CallState.FAILED
         call.ended_at = now
     else:
+        quiet_start, quiet_end = quiet_hours()
         call.state = CallState.SCHEDULED
-        call.due_at = now + rules.retry_delay(call.attempts)
+        call.due_at = rules.next_allowed_time(
+            now + rules.retry_delay(call.attempts),
+            quiet_start=quiet_start,
+            quiet_end=quiet_end,
+            tz=customer_zone(call.visit),
+        )
         call.claimed_at = None
     call.save(update_fields=["state", "due_at", "claimed_at", "ended_at", "last_error"])
 
@@ -251,7 +259,8 @@ def call_place(*, call_id: int) -> Call:
             return call
         call.state = CallState.PLACING
         call.attempts += 1
-        call.save(update_fields=["state", "attempts"])
+        call.provider_call_id = None  # a new attempt gets the provider's new id
+        call.save(update_fields=["state", "attempts", "provider_call_id"])
     provider = get_provider()
     outgoing = OutgoingCall(call.id, call.to_phone, call.language, opening_text(call))
     try:
@@ -287,8 +296,14 @@ def call_record_status(*, call: Call, status: str, provider_call_id: str = "") -
     """The provider reports the call's progress. Unanswered calls are tried
     again later (within CALL_MAX_ATTEMPTS), outside quiet hours."""
     with transaction.atomic():
-        call = Call.objects.select_for_update().get(pk=call.pk)
+        call = (
+            Call.objects.select_for_update(of=("self",))
+            .select_related("visit__work_order__customer")
+            .get(pk=call.pk)
+        )
         now = timezone.now()
+        if provider_call_id and call.provider_call_id not in (None, provider_call_id):
+            return call  # news of an earlier attempt: this one is already under way
         if provider_call_id and not call.provider_call_id:
             call.provider_call_id = provider_call_id
         if call.state in (CallState.COMPLETED, CallState.FAILED, CallState.CANCELLED):
@@ -304,26 +319,13 @@ def call_record_status(*, call: Call, status: str, provider_call_id: str = "") -
                 call.outcome = CallOutcome.NO_VALID_INPUT
         elif status in ENDED_UNANSWERED:
             call.outcome = ENDED_UNANSWERED[status]
-            _retry_or_fail(
-                call, f"the customer did not answer ({status})", now=_allowed(now)
-            )
+            _retry_or_fail(call, f"the customer did not answer ({status})", now=now)
         elif status in ENDED_FAILED:
             call.state = CallState.FAILED
             call.ended_at = now
             call.last_error = f"the provider reported {status}"
         call.save()
         return call
-
-
-def _allowed(moment: datetime) -> datetime:
-    """`moment`, moved out of the quiet hours if it falls in them."""
-    quiet_start, quiet_end = quiet_hours()
-    return rules.next_allowed_time(
-        moment,
-        quiet_start=quiet_start,
-        quiet_end=quiet_end,
-        tz=ZoneInfo(settings.TIME_ZONE),
-    )
 
 
 def call_record_keys(
