@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Customer, User
-from visits.models import Visit, VisitEvent
+from visits.models import Call, Complaint, RescheduleRequest, Visit, VisitEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,9 @@ def test_demo_data_has_todays_visits_in_several_states_and_prints_the_logins(set
     ):
         assert username in output
         assert User.objects.get(username=username).check_password("fieldservice-demo")
+    assert RescheduleRequest.objects.filter(handled_at__isnull=True).count() == 1
+    assert Complaint.objects.get().source == "dispatcher"
+    assert Call.objects.filter(purpose="follow_up").count() == 1
     # Made through the services: every visit has its history.
     assert not Visit.objects.filter(events__isnull=True).exists()
 

@@ -17,7 +17,8 @@ from PIL import Image, ImageDraw
 from accounts import services as accounts_services
 from accounts.models import AreaTier, CompanySettings, Language, User
 from visits import checklist, services, signoff
-from visits.models import ItemKind, LeaveReason, Promotion, VisitKind
+from visits.calls import services as call_services
+from visits.models import Call, CallState, ItemKind, LeaveReason, Promotion, VisitKind
 
 PASSWORD = "fieldservice-demo"
 SAMPLE_ANSWERS = {
@@ -292,6 +293,11 @@ class Command(BaseCommand):
             note="敲门无人应答,电话未接",
             at=no_show.appointed_start + 15 * minute,
         )
+        call_services.complaint_file(
+            visit=no_show,
+            by=dispatcher,
+            description="客户来电:当时在家,未听到敲门,要求尽快重新上门",
+        )
 
         # In progress right now, arrived early; then on the way; then later today.
         working = book(
@@ -308,7 +314,18 @@ class Command(BaseCommand):
             customers[3], li, now + 20 * minute, description="固话无拨号音"
         )
         services.visit_start_travel(visit=on_the_way, by=li, at=now - 5 * minute)
-        book(customers[6], zhang, now + 150 * minute, description="路由器 Wi-Fi 信号弱")
+        wifi = book(
+            customers[6], zhang, now + 150 * minute, description="路由器 Wi-Fi 信号弱"
+        )
+        # The customer pressed 2 on the reminder: a reschedule request awaits.
+        reminder = wifi.calls.order_by("due_at").first()
+        if reminder is not None:
+            Call.objects.filter(pk=reminder.pk).update(
+                state=CallState.PLACED, attempts=1, placed_at=now, provider="console"
+            )
+            call_services.call_record_keys(
+                call=reminder, step="confirm", digits="2", attempt=1
+            )
         book(
             customers[0],
             li,
