@@ -117,7 +117,7 @@ def _progress(items: list[VisitChecklistItem]) -> list[rules.ItemProgress]:
                 is_required=item.is_required,
                 is_answered=answer is not None,
                 value=answer.value if answer is not None else None,
-                photo_count=item.photo_count,
+                photo_count=item.photo_count,  # type: ignore[attr-defined]  # annotated
             )
         )
     return progress

@@ -10,11 +10,12 @@ from visits.models import (
     Visit,
     VisitChecklistItem,
     VisitEvent,
+    VisitQuerySet,
     WorkOrder,
 )
 
 
-def visits_visible_to(user: User) -> QuerySet[Visit]:
+def visits_visible_to(user: User) -> VisitQuerySet:
     visits = Visit.objects.select_related(
         "work_order", "technician", "technician__technician_profile"
     )
@@ -76,7 +77,7 @@ def checklist_items_for(visit: Visit) -> QuerySet[VisitChecklistItem]:
     )
 
 
-def my_visits_on(user: User, day) -> QuerySet[Visit]:
+def my_visits_on(user: User, day) -> VisitQuerySet:
     """The technician's own visits of one local day."""
     return (
         visits_visible_to(user)

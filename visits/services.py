@@ -75,7 +75,7 @@ LEAVE_MESSAGES = {
 }
 
 
-ACTOR_MESSAGES = {
+ACTOR_MESSAGES: dict[str, Any] = {
     Actor.TECHNICIAN: _("Only the visit's technician can do this."),
     Actor.DISPATCHER: _("Only a dispatcher can do this."),
     Actor.EITHER: _("Only the visit's technician or a dispatcher can do this."),

@@ -17,6 +17,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -301,12 +302,13 @@ def check_signature(png: bytes) -> None:
         raise InvalidInput(
             _("The signature must be a PNG image."), code="signature_invalid"
         ) from error
+    extrema: Any = gray.getextrema()  # one (low, high) per band
     if gray.mode == "LA":
-        (lum_low, lum_high), (alpha_low, alpha_high) = gray.getextrema()
+        (lum_low, lum_high), (alpha_low, alpha_high) = extrema
         # Fully transparent, or one flat colour at one opacity.
         is_blank = alpha_high == 0 or (alpha_low == alpha_high and lum_low == lum_high)
     else:
-        lum_low, lum_high = gray.getextrema()
+        lum_low, lum_high = extrema
         is_blank = lum_low == lum_high
     if is_blank:
         raise InvalidInput(_("The signature is empty."), code="signature_empty")

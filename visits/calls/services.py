@@ -3,7 +3,7 @@ booking, rescheduling, cancelling and sign-off write or move them in their own
 transaction; the beat scan claims the due ones; a task places each one once."""
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -394,8 +394,9 @@ def _complaint_from_follow_up(call: Call, *, now: datetime) -> Complaint | None:
 # --- Complaints -------------------------------------------------------------------------
 
 
-def working_calendar() -> tuple[set, set]:
-    holidays, working_weekends = set(), set()
+def working_calendar() -> tuple[set[date], set[date]]:
+    holidays: set[date] = set()
+    working_weekends: set[date] = set()
     for day, is_working_day in Holiday.objects.values_list("day", "is_working_day"):
         (working_weekends if is_working_day else holidays).add(day)
     return holidays, working_weekends
