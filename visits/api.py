@@ -18,14 +18,15 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Customer, Role
+from accounts.models import AreaTier, Customer, Role
 from fieldservice.api import ErrorSerializer
 from fieldservice.exceptions import InvalidTransition
 from fieldservice.idempotency import IdempotentWritesMixin
 from fieldservice.permissions import IsDispatcherForWrites
-from visits import selectors, services
+from visits import rules, selectors, services
 from visits.models import (
     LeaveReason,
+    Punctuality,
     Transition,
     Visit,
     VisitKind,
@@ -48,62 +49,48 @@ class TechnicianSummarySerializer(serializers.Serializer):
     phone = serializers.CharField(source="technician_profile.phone", default="")
 
 
-class WorkOrderSummarySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = WorkOrder
-        fields = [
-            "id",
-            "number",
-            "kind",
-            "customer_name",
-            "customer_phone",
-            "address",
-            "area_tier",
-        ]
+# Plain serializers for the hot read paths: a ModelSerializer rebuilds its
+# fields from the model on every request, which cost more than the queries.
+class WorkOrderSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    kind = serializers.ChoiceField(choices=VisitKind.choices)
+    customer_name = serializers.CharField()
+    customer_phone = serializers.CharField()
+    address = serializers.CharField()
+    area_tier = serializers.ChoiceField(choices=AreaTier.choices)
 
 
-class VisitOutputSerializer(serializers.ModelSerializer):
+class VisitOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
     work_order = WorkOrderSummarySerializer()
+    sequence = serializers.IntegerField()
     technician = TechnicianSummarySerializer()
-    expected_end = serializers.DateTimeField()
-    arrival_deviation_minutes = serializers.SerializerMethodField()
+    state = serializers.ChoiceField(choices=VisitState.choices)
     allowed_transitions = serializers.SerializerMethodField(
         help_text="Steps the signed-in user can take now."
     )
-
-    class Meta:
-        model = Visit
-        fields = [
-            "id",
-            "work_order",
-            "sequence",
-            "technician",
-            "state",
-            "allowed_transitions",
-            "appointed_start",
-            "expected_duration_minutes",
-            "expected_end",
-            "arrival_tolerance_minutes",
-            "en_route_at",
-            "arrived_at",
-            "punctuality",
-            "arrival_deviation_seconds",
-            "arrival_deviation_minutes",
-            "late_reason",
-            "work_started_at",
-            "work_done_at",
-            "signed_off_at",
-            "closed_at",
-            "ended_reason",
-        ]
+    appointed_start = serializers.DateTimeField()
+    expected_duration_minutes = serializers.IntegerField()
+    expected_end = serializers.DateTimeField()
+    arrival_tolerance_minutes = serializers.IntegerField()
+    en_route_at = serializers.DateTimeField(allow_null=True)
+    arrived_at = serializers.DateTimeField(allow_null=True)
+    punctuality = serializers.ChoiceField(choices=Punctuality.choices, allow_blank=True)
+    arrival_deviation_seconds = serializers.IntegerField(allow_null=True)
+    arrival_deviation_minutes = serializers.SerializerMethodField()
+    late_reason = serializers.CharField(allow_blank=True)
+    work_started_at = serializers.DateTimeField(allow_null=True)
+    work_done_at = serializers.DateTimeField(allow_null=True)
+    signed_off_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    ended_reason = serializers.CharField(allow_blank=True)
 
     def get_arrival_deviation_minutes(self, visit: Visit) -> int | None:
         if visit.arrival_deviation_seconds is None:
             return None
-        from visits.rules import ArrivalPunctuality, Punctuality
-
-        return ArrivalPunctuality(
-            status=Punctuality(visit.punctuality),
+        return rules.ArrivalPunctuality(
+            status=rules.Punctuality(visit.punctuality),
             deviation_seconds=visit.arrival_deviation_seconds,
         ).deviation_minutes
 
@@ -134,9 +121,6 @@ class EventOutputSerializer(serializers.Serializer):
 class VisitDetailOutputSerializer(VisitOutputSerializer):
     leaves = LeaveOutputSerializer(many=True)
     events = EventOutputSerializer(many=True)
-
-    class Meta(VisitOutputSerializer.Meta):
-        fields = [*VisitOutputSerializer.Meta.fields, "leaves", "events"]
 
 
 class WorkOrderVisitSerializer(serializers.ModelSerializer):

@@ -137,18 +137,18 @@ def missing_from_items(items: list[VisitChecklistItem]) -> list[dict]:
     ]
 
 
-def progress_by_visit(rows: list[dict]) -> dict[int, dict]:
+def progress_by_visit(rows: list[tuple]) -> dict[int, dict]:
     """Checklist progress per visit from selectors.checklist_rows_of."""
     by_visit: dict[int, list[rules.ItemProgress]] = {}
-    for row in rows:
-        by_visit.setdefault(row["visit_id"], []).append(
+    for item_id, visit_id, kind, is_required, answer_id, value, has_photo in rows:
+        by_visit.setdefault(visit_id, []).append(
             rules.ItemProgress(
-                item_id=row["id"],
-                kind=row["kind"],
-                is_required=row["is_required"],
-                is_answered=row["answer__id"] is not None,
-                value=row["answer__value"],
-                photo_count=row["photo_count"],
+                item_id=item_id,
+                kind=kind,
+                is_required=is_required,
+                is_answered=answer_id is not None,
+                value=value,
+                photo_count=int(has_photo),
             )
         )
     return {

@@ -224,9 +224,6 @@ class ProgressSerializer(serializers.Serializer):
 class MyVisitSerializer(VisitOutputSerializer):
     checklist_progress = serializers.SerializerMethodField()
 
-    class Meta(VisitOutputSerializer.Meta):
-        fields = [*VisitOutputSerializer.Meta.fields, "checklist_progress"]
-
     @extend_schema_field(ProgressSerializer)
     def get_checklist_progress(self, visit: Visit) -> dict:
         return self.context["progress"].get(
@@ -326,14 +323,14 @@ class AnswerInputSerializer(serializers.Serializer):
 def _answer(
     request, visit: Visit, item: VisitChecklistItem, data: dict, if_match
 ) -> dict:
-    checklist.checklist_answer_set(
+    answer = checklist.checklist_answer_set(
         visit=visit,
         item=item,
         by=request.user,
         expected_version=expected_version(if_match, item),
         **data,
     )
-    item = selectors.checklist_items_for(visit).get(pk=item.pk)
+    item.answer = answer  # the item as it is now, without reading it again
     return ChecklistItemOutputSerializer(item).data
 
 

@@ -1,7 +1,7 @@
 """Read paths. `visits_visible_to` and `work_orders_visible_to` are the only
 places that decide who sees what; every view starts from them."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import User
 from visits.models import (
@@ -87,22 +87,24 @@ def my_visits_on(user: User, day) -> VisitQuerySet:
     )
 
 
-def checklist_rows_of(visit_ids: list[int]) -> list[dict]:
-    """What checklist progress needs of many visits' items, as plain rows: one
-    query, and no model instances for a screen that only shows counts."""
+def checklist_rows_of(visit_ids: list[int]) -> list[tuple]:
+    """What checklist progress needs of many visits' items, as plain tuples
+    (id, visit_id, kind, is_required, answer id, answer value, has a photo):
+    one query, and no model instances for a screen that only shows counts."""
+    has_photo = Exists(Photo.objects.filter(item_id=OuterRef("pk")))
     return list(
         VisitChecklistItem.objects.filter(visit_id__in=visit_ids)
-        .with_photo_count()
-        .values(
+        .annotate(has_photo=has_photo)
+        .order_by("visit_id", "position", "id")
+        .values_list(
             "id",
             "visit_id",
             "kind",
             "is_required",
             "answer__id",
             "answer__value",
-            "photo_count",
+            "has_photo",
         )
-        .order_by("visit_id", "position", "id")
     )
 
 
