@@ -125,6 +125,14 @@ def dispatcher_access_grant(*, user: User) -> None:
     user.groups.add(dispatcher_group_ensure())
 
 
+def _employee_number_taken(number: str) -> InvalidInput:
+    return InvalidInput(
+        _("A technician with employee number %(number)s already exists.")
+        % {"number": number},
+        code="employee_number_taken",
+    )
+
+
 @transaction.atomic
 def technician_create(
     *,
@@ -139,11 +147,7 @@ def technician_create(
     if TechnicianProfile.objects.filter(
         employee_number__iexact=employee_number
     ).exists():
-        raise InvalidInput(
-            _("A technician with employee number %(number)s already exists.")
-            % {"number": employee_number},
-            code="employee_number_taken",
-        )
+        raise _employee_number_taken(employee_number)
     user = _user_create(
         username=username,
         password=password,
@@ -159,11 +163,7 @@ def technician_create(
         with transaction.atomic():
             profile.save()
     except IntegrityError as error:  # a concurrent create won the race
-        raise InvalidInput(
-            _("A technician with employee number %(number)s already exists.")
-            % {"number": employee_number},
-            code="employee_number_taken",
-        ) from error
+        raise _employee_number_taken(employee_number) from error
     return profile
 
 
