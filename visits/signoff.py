@@ -366,16 +366,16 @@ def current_consent() -> ConsentStatement:
 # --- Signing ------------------------------------------------------------------------
 
 
-def _link_row(token: str) -> SignOffLink:
+def _link_row(token: str, *, for_update: bool = False) -> SignOffLink:
+    """The link a token names; `for_update` locks it (inside a transaction)."""
     try:
         payload = signing.loads(token, salt=LINK_SALT)
     except signing.BadSignature as error:
         raise LinkInvalid() from error
-    link = (
-        SignOffLink.objects.select_for_update()
-        .filter(pk=payload.get("link"), visit_id=payload.get("visit"))
-        .first()
+    links = (
+        SignOffLink.objects.select_for_update() if for_update else SignOffLink.objects
     )
+    link = links.filter(pk=payload.get("link"), visit_id=payload.get("visit")).first()
     if link is None or not secrets.compare_digest(
         link.token_sha256, sha256_hex(token.encode())
     ):
@@ -383,9 +383,11 @@ def _link_row(token: str) -> SignOffLink:
     return link
 
 
-def link_check(token: str, *, at: datetime | None = None) -> SignOffLink:
+def link_check(
+    token: str, *, at: datetime | None = None, for_update: bool = False
+) -> SignOffLink:
     """The link behind `token`, if it can still be used to sign."""
-    link = _link_row(token)
+    link = _link_row(token, for_update=for_update)
     if link.used_at is not None:
         raise LinkUsed()
     if (at or timezone.now()) >= link.expires_at:
@@ -465,7 +467,11 @@ def visit_sign_off(
             extra={"consent_version": consent.version},
         )
 
-    link = link_check(link_token, at=at) if link_token is not None else None
+    link = (
+        link_check(link_token, at=at, for_update=True)
+        if link_token is not None
+        else None
+    )
     if link is not None:
         visit = link.visit
     visit, _from_state = services.lock_for_step(visit, Transition.SIGN_OFF, by)
