@@ -6,6 +6,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from tests.visits.checklist_helpers import answer_everything, book
 from visits.models import SignOff
@@ -40,6 +41,9 @@ def browser_page(monkeypatch):
         page = browser.new_page(viewport={"width": 400, "height": 800}, locale="zh-CN")
         yield page
         browser.close()
+        # Queries made while Playwright runs use a connection of their own
+        # context; close it here, or the test database cannot be dropped.
+        connections.close_all()
 
 
 def test_a_customer_signs_on_their_own_phone(
