@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import User
 from visits.models import (
+    Complaint,
     Photo,
     TemporaryLeave,
     Visit,
@@ -110,3 +111,11 @@ def checklist_rows_of(visit_ids: list[int]) -> list[tuple]:
 
 def photos_visible_to(user: User) -> QuerySet[Photo]:
     return Photo.objects.filter(visit__in=visits_visible_to(user))
+
+
+def complaints_visible_to(user: User) -> QuerySet[Complaint]:
+    """Dispatchers see every complaint; others those on visits they may see."""
+    complaints = Complaint.objects.select_related("visit__work_order", "conduct_item")
+    if user.is_authenticated and user.is_dispatcher:
+        return complaints
+    return complaints.filter(visit__in=visits_visible_to(user))

@@ -105,14 +105,6 @@ class ComplaintSerializer(serializers.ModelSerializer):
         ]
 
 
-def complaints_visible_to(user):
-    """Dispatchers see every complaint; others those on visits they may see."""
-    complaints = Complaint.objects.select_related("visit__work_order", "conduct_item")
-    if user.is_authenticated and user.is_dispatcher:
-        return complaints
-    return complaints.filter(visit__in=selectors.visits_visible_to(user))
-
-
 class ComplaintListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
     """Complaints you may see; customers and dispatchers file new ones."""
 
@@ -124,7 +116,9 @@ class ComplaintListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
         description = serializers.CharField(max_length=2000)
 
     def get_queryset(self):
-        return complaints_visible_to(self.request.user).order_by("-opened_at", "-id")
+        return selectors.complaints_visible_to(self.request.user).order_by(
+            "-opened_at", "-id"
+        )
 
     @extend_schema(request=InputSerializer, responses={201: ComplaintSerializer})
     def post(self, request):
@@ -154,7 +148,9 @@ class ComplaintStepApi(IdempotentWritesMixin, APIView):
 
     @extend_schema(request=ComplaintTextSerializer, responses=ComplaintSerializer)
     def post(self, request, pk: int):
-        complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
+        complaint = get_object_or_404(
+            selectors.complaints_visible_to(request.user), pk=pk
+        )
         serializer = ComplaintTextSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         text = serializer.validated_data["text"]

@@ -36,7 +36,6 @@ from .signoff import (  # noqa: F401
     signature_path,
 )
 from .visit import (  # noqa: F401
-    FINAL_STATES,
     TRANSITIONS,
     Actor,
     LeaveReason,

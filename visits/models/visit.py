@@ -151,8 +151,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
 }
 del S
 
-FINAL_STATES = frozenset({VisitState.CLOSED, VisitState.CANCELLED, VisitState.NO_SHOW})
-
 
 class VisitQuerySet(models.QuerySet):
     def for_technician(self, user):
@@ -308,10 +306,6 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order.number}/{self.sequence}"
-
-    @property
-    def is_final(self) -> bool:
-        return self.state in FINAL_STATES
 
     @property
     def arrival_tolerance(self) -> timedelta:
