@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.models import AreaTier, Customer, Language, TechnicianProfile
-from fieldservice.idempotency import IdempotentWritesMixin
-from fieldservice.permissions import IsDispatcher, IsDispatcherForWrites
+from accounts.permissions import IsDispatcher, IsDispatcherForWrites
+from fieldservice.idempotency.api import IdempotentWritesMixin
 
 
 class TokenApi(ObtainAuthToken):

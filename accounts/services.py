@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Customer, Language, Role, TechnicianProfile, User
-from fieldservice.exceptions import InvalidInput
+from fieldservice.errors import InvalidInput
 
 DISPATCHER_GROUP = "dispatchers"
 # What a dispatcher may touch in the admin. Visits change state only through

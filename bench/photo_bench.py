@@ -89,7 +89,7 @@ def draft_mode(mode: str):
 
 
 def process(data: bytes):
-    from visits.photos import process_photo
+    from visits.checklists.photos import process_photo
 
     return process_photo(io.BytesIO(data), **LIMITS)
 

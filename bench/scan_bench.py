@@ -65,10 +65,10 @@ def insert_calls(visit_id: int, count: int, *, due: bool) -> None:
 
 
 def timed_scan() -> tuple[float, int]:
-    from visits.calls import services
+    from visits.calls import tasks
 
     started = time.perf_counter()
-    claimed = services.calls_scan()
+    claimed = tasks.calls_scan_task()
     return time.perf_counter() - started, claimed
 
 
@@ -82,13 +82,13 @@ def explain_claim() -> str:
 
 
 def concurrent_claims() -> dict:
-    from visits.calls import services
+    from visits.calls import services, tasks
 
     claimed: list[list[int]] = [[], []]
 
     def scanner(slot: int) -> None:
         while True:
-            batch = services.calls_claim_due(limit=500)
+            batch = services.calls_claim_due(on_claimed=tasks.place_each, limit=500)
             if not batch:
                 break
             claimed[slot].extend(batch)

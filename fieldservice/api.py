@@ -11,7 +11,7 @@ from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from fieldservice.exceptions import ApplicationError
+from fieldservice.errors import ApplicationError, error_body
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -29,10 +29,17 @@ def _first_message(fields) -> str:
     return str(fields)
 
 
+def validation_error_body(detail) -> dict:
+    """The error shape for a serializer's complaints: the first in `detail`,
+    and all of them under `fields`."""
+    fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+    return {"code": "invalid", "detail": _first_message(fields), "fields": fields}
+
+
 def exception_handler(exc, context):
+    """DRF's handler: every error answer in the one shape (fieldservice.errors)."""
     if isinstance(exc, ApplicationError):
-        body = {"code": exc.code, "detail": str(exc.detail), **exc.extra}
-        return Response(body, status=exc.status_code)
+        return Response(error_body(exc), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -46,16 +53,7 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = (
-            exc.detail
-            if isinstance(exc.detail, dict)
-            else {"non_field_errors": exc.detail}
-        )
-        response.data = {
-            "code": "invalid",
-            "detail": _first_message(fields),
-            "fields": fields,
-        }
+        response.data = validation_error_body(exc.detail)
     else:
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
         response.data = {

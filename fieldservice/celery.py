@@ -9,7 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldservice.settings.base")
 
 app = Celery("fieldservice")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Each app's tasks module, and those of the visits app's sub-domain packages.
 app.autodiscover_tasks()
+app.autodiscover_tasks(["visits.calls", "visits.complaints"])
 
 
 @worker_init.connect

@@ -5,7 +5,7 @@ import io
 
 from PIL import Image, ImageDraw
 
-from visits import signoff
+from visits.signoffs import services as signoff
 
 
 def signature_png(width: int = 300, height: int = 100) -> bytes:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "fieldservice.idempotency",
     "accounts",
     "visits",
 ]
@@ -186,12 +187,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "VisitKindEnum": "visits.models.VisitKind",
-        "ChecklistItemKindEnum": "visits.models.ItemKind",
-        "VisitEventKindEnum": "visits.models.VisitEventKind",
-        "VisitStateEnum": "visits.models.VisitState",
-        "CallStateEnum": "visits.models.CallState",
-        "ComplaintStateEnum": "visits.models.ComplaintState",
+        "VisitKindEnum": "visits.lifecycle.models.VisitKind",
+        "ChecklistItemKindEnum": "visits.checklists.models.ItemKind",
+        "VisitEventKindEnum": "visits.lifecycle.models.VisitEventKind",
+        "VisitStateEnum": "visits.lifecycle.models.VISIT_STATE_CHOICES",
+        "CallStateEnum": "visits.calls.models.CallState",
+        "ComplaintStateEnum": "visits.complaints.models.ComplaintState",
     },
 }
 

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import IdempotencyRecord
-from accounts.tasks import idempotency_records_purge_task
+from fieldservice.idempotency.models import IdempotencyRecord
+from fieldservice.idempotency.tasks import idempotency_records_purge_task
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from django.db import connections
 
-from tests.visits.checklist_helpers import answer_everything, book
+from tests.visits.checklists.checklist_helpers import answer_everything, book
 from visits.models import SignOff
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -1,18 +1,11 @@
-"""HTTP for the dispatcher's side of calls: calls and their outcomes, the
-customers' reschedule requests, and complaints (also filed by customers)."""
+"""HTTP for the dispatcher's side of calls: calls and their outcomes, and the
+customers' reschedule requests."""
 
 import django_filters
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework import generics, serializers
 
-from fieldservice.idempotency import IdempotentWritesMixin
-from fieldservice.permissions import IsDispatcher
-from visits import selectors
-from visits.calls import services
-from visits.models import Call, Complaint, RescheduleRequest
+from accounts.permissions import IsDispatcher
+from visits.calls.models import Call, RescheduleRequest
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -76,90 +69,3 @@ class RescheduleRequestListApi(generics.ListAPIView):
     queryset = RescheduleRequest.objects.select_related("visit__work_order").order_by(
         "requested_at", "id"
     )
-
-
-class ComplaintSerializer(serializers.ModelSerializer):
-    work_order = serializers.CharField(source="visit.work_order.number")
-    contested_item = serializers.CharField(source="conduct_item.code", default=None)
-
-    class Meta:
-        model = Complaint
-        fields = [
-            "id",
-            "visit",
-            "work_order",
-            "source",
-            "state",
-            "description",
-            "rating",
-            "contested_item",
-            "opened_at",
-            "first_response_due_at",
-            "resolution_due_at",
-            "first_responded_at",
-            "response",
-            "resolved_at",
-            "resolution",
-            "escalation_level",
-            "escalated_at",
-        ]
-
-
-class ComplaintListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
-    """Complaints you may see; customers and dispatchers file new ones."""
-
-    serializer_class = ComplaintSerializer
-    filterset_fields = ["state", "source", "visit", "escalation_level"]
-
-    class InputSerializer(serializers.Serializer):
-        visit = serializers.IntegerField()
-        description = serializers.CharField(max_length=2000)
-
-    def get_queryset(self):
-        return selectors.complaints_visible_to(self.request.user).order_by(
-            "-opened_at", "-id"
-        )
-
-    @extend_schema(request=InputSerializer, responses={201: ComplaintSerializer})
-    def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        visit = get_object_or_404(
-            selectors.visits_visible_to(request.user),
-            pk=serializer.validated_data["visit"],
-        )
-        complaint = services.complaint_file(
-            visit=visit,
-            by=request.user,
-            description=serializer.validated_data["description"],
-        )
-        return Response(
-            ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED
-        )
-
-
-class ComplaintTextSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=2000)
-
-
-class ComplaintStepApi(IdempotentWritesMixin, APIView):
-    permission_classes = [IsDispatcher]
-    step = "respond"
-
-    @extend_schema(request=ComplaintTextSerializer, responses=ComplaintSerializer)
-    def post(self, request, pk: int):
-        complaint = get_object_or_404(
-            selectors.complaints_visible_to(request.user), pk=pk
-        )
-        serializer = ComplaintTextSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        text = serializer.validated_data["text"]
-        if self.step == "respond":
-            complaint = services.complaint_respond(
-                complaint=complaint, by=request.user, response=text
-            )
-        else:
-            complaint = services.complaint_resolve(
-                complaint=complaint, by=request.user, resolution=text
-            )
-        return Response(ComplaintSerializer(complaint).data)

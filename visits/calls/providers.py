@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -73,14 +74,14 @@ class TwilioProvider:
         from requests import RequestException
         from twilio.base.exceptions import TwilioException, TwilioRestException
 
-        base = f"{settings.SITE_URL}/calls/twilio/{call.call_id}"
+        site = settings.SITE_URL
         try:
             created = self.client.calls.create(
                 to=call.to_phone,
                 from_=settings.TWILIO_FROM_NUMBER,
-                url=f"{base}/voice/",
+                url=site + reverse("twilio-voice", args=[call.call_id]),
                 method="POST",
-                status_callback=f"{base}/status/",
+                status_callback=site + reverse("twilio-status", args=[call.call_id]),
                 status_callback_method="POST",
                 status_callback_event=["initiated", "ringing", "answered", "completed"],
                 timeout=30,

@@ -6,6 +6,13 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from fieldservice.i18n import is_chinese
+
+# The keys each question takes; the services read the answers by these.
+CONFIRM_KEYS = ("1", "2")  # 1 confirms the time, 2 asks for a new one
+RATING_KEYS = ("1", "2", "3", "4", "5")
+PROBLEM_KEYS = ("1", "2")  # 1 something was wrong, 2 nothing
+
 
 @dataclass(frozen=True)
 class Menu:
@@ -18,13 +25,13 @@ class Menu:
 
 def _when(moment: datetime, language: str) -> str:
     local = timezone.localtime(moment)
-    if language.startswith("zh"):
+    if is_chinese(language):
         return f"{local.month}月{local.day}日{local.hour}点{local.minute:02d}分"
     return local.strftime("%B %-d at %-H:%M")
 
 
 def greeting(*, company: str, language: str) -> str:
-    if language.startswith("zh"):
+    if is_chinese(language):
         return f"您好,这里是{company}客服中心。"
     return f"Hello, this is {company} customer service."
 
@@ -33,7 +40,7 @@ def reminder(
     *, company: str, appointed: datetime, kind_label: str, language: str
 ) -> Menu:
     when = _when(appointed, language)
-    if language.startswith("zh"):
+    if is_chinese(language):
         text = (
             f"{greeting(company=company, language=language)}"
             f"我们会按照您约定的{when},准时到您那里{kind_label}。"
@@ -45,11 +52,11 @@ def reminder(
             f"We will be with you on time, on {when}, for your {kind_label}. "
             "To confirm, press 1. To ask for a new time, press 2."
         )
-    return Menu("confirm", text, ("1", "2"))
+    return Menu("confirm", text, CONFIRM_KEYS)
 
 
 def rating_question(*, company: str, language: str) -> Menu:
-    if language.startswith("zh"):
+    if is_chinese(language):
         text = (
             f"{greeting(company=company, language=language)}"
             "感谢您使用我们的上门服务。请为本次服务打分,非常满意请按5,非常不满意请按1。"
@@ -60,25 +67,25 @@ def rating_question(*, company: str, language: str) -> Menu:
             "Thank you for having us. Please rate the visit from 1, very unhappy, "
             "to 5, very happy."
         )
-    return Menu("rating", text, ("1", "2", "3", "4", "5"))
+    return Menu("rating", text, RATING_KEYS)
 
 
 def problem_question(*, language: str) -> Menu:
-    if language.startswith("zh"):
+    if is_chinese(language):
         text = "本次服务中是否有做得不好的地方?有请按1,没有请按2。"
     else:
         text = "Was anything wrong during the visit? Press 1 for yes, 2 for no."
-    return Menu("problem", text, ("1", "2"))
+    return Menu("problem", text, PROBLEM_KEYS)
 
 
 def not_understood(*, language: str) -> str:
-    if language.startswith("zh"):
+    if is_chinese(language):
         return "很抱歉,我没有听清楚您的选择。"
     return "Sorry, that was not one of the choices."
 
 
 def goodbye(*, hotline: str, language: str, outcome: str = "") -> str:
-    if language.startswith("zh"):
+    if is_chinese(language):
         lead = {
             "confirmed": "好的,我们会准时到您那里。",
             "reschedule_requested": "好的,调度员会尽快与您联系改约。",

@@ -1,40 +1,32 @@
-"""Write paths for calls and complaints. Calls are rows before they are tasks:
-booking, rescheduling, cancelling and sign-off write or move them in their own
-transaction; the beat scan claims the due ones; a task places each one once."""
+"""Write paths for calls. Calls are rows before they are tasks: booking,
+rescheduling, cancelling and sign-off write or move them in their own
+transaction (through the lifecycle's hooks, hooks.py); the beat scan claims the
+due ones and hands their ids to the task module, which enqueues one task each;
+a task places each call once."""
 
 import logging
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CompanySettings, User
-from fieldservice.exceptions import InvalidInput, InvalidTransition, NotAllowed
-from visits import rules
-from visits.calls import scripts
+from visits.calls import rules, scripts
+from visits.calls.models import Call, CallOutcome, CallState, RescheduleRequest
 from visits.calls.providers import (
     OutgoingCall,
     PermanentCallError,
     TransientCallError,
     get_provider,
 )
-from visits.models import (
-    Call,
-    CallOutcome,
-    CallPurpose,
-    CallState,
-    Complaint,
-    ComplaintSource,
-    ComplaintState,
-    ConductConfirmation,
-    Holiday,
-    RescheduleRequest,
-    Visit,
-    VisitState,
-)
+from visits.calls.rules import CallPurpose
+from visits.complaints.models import Complaint, ComplaintSource
+from visits.complaints.services import complaint_open
+from visits.lifecycle.models import Visit
+from visits.lifecycle.rules import VisitState
 
 logger = logging.getLogger(__name__)
 
@@ -149,13 +141,15 @@ def calls_recover_stale(*, now: datetime | None = None) -> tuple[int, int]:
 
 
 def calls_claim_due(
-    *, now: datetime | None = None, limit: int | None = None
+    *,
+    on_claimed: Callable[[list[int]], None],
+    now: datetime | None = None,
+    limit: int | None = None,
 ) -> list[int]:
-    """Claims due calls for placing, at most `limit`, and enqueues one task
-    each once the claim is committed. Concurrent scans skip each other's rows
+    """Claims due calls for placing, at most `limit`, and hands their ids to
+    `on_claimed` inside the claim's transaction (the task module enqueues them
+    once it commits). Concurrent scans skip each other's rows
     (select_for_update skip_locked), so no call is claimed twice."""
-    from visits.tasks import call_place_task
-
     now = now or timezone.now()
     limit = limit or settings.CALL_SCAN_BATCH
     with transaction.atomic():
@@ -169,28 +163,20 @@ def calls_claim_due(
             Call.objects.filter(id__in=ids).update(
                 state=CallState.QUEUED, claimed_at=now
             )
-            transaction.on_commit(lambda: _enqueue(call_place_task, ids))
+            on_claimed(ids)
     return ids
 
 
-def _enqueue(task, ids: list[int]) -> None:
-    try:
-        with task.app.producer_or_acquire() as producer:  # one connection for the batch
-            for call_id in ids:
-                task.apply_async((call_id,), producer=producer)
-    except Exception:  # broker down: the claims are recovered by a later scan
-        logger.exception(
-            "could not enqueue %s claimed calls; they will be claimed again", len(ids)
-        )
-
-
-def calls_scan(*, now: datetime | None = None) -> int:
-    """One beat tick: recover stale calls, then claim every due call in batches."""
+def calls_scan(
+    *, on_claimed: Callable[[list[int]], None], now: datetime | None = None
+) -> int:
+    """One beat tick: recover stale calls, then claim every due call in batches,
+    handing each batch to `on_claimed` (see calls_claim_due)."""
     now = now or timezone.now()
     calls_recover_stale(now=now)
     claimed = 0
     while True:
-        batch = calls_claim_due(now=now)
+        batch = calls_claim_due(on_claimed=on_claimed, now=now)
         claimed += len(batch)
         if len(batch) < settings.CALL_SCAN_BATCH:
             return claimed
@@ -337,7 +323,7 @@ def call_record_keys(
         call = Call.objects.select_for_update().select_related("visit").get(pk=call.pk)
         now = timezone.now()
         call.digits = (call.digits + digits)[-50:]
-        if step == "confirm" and digits in ("1", "2"):
+        if step == "confirm" and digits in scripts.CONFIRM_KEYS:
             if digits == "1":
                 call.outcome = CallOutcome.CONFIRMED
             else:
@@ -347,12 +333,12 @@ def call_record_keys(
                 )
             call.save(update_fields=["digits", "outcome"])
             return "end", call.outcome
-        if step == "rating" and digits in ("1", "2", "3", "4", "5"):
+        if step == "rating" and digits in scripts.RATING_KEYS:
             call.rating = int(digits)
             call.outcome = CallOutcome.RATED
             call.save(update_fields=["digits", "rating", "outcome"])
             return "ask", "problem"
-        if step == "problem" and digits in ("1", "2"):
+        if step == "problem" and digits in scripts.PROBLEM_KEYS:
             call.something_wrong = digits == "1"
             call.save(update_fields=["digits", "something_wrong"])
             complaint = _complaint_from_follow_up(call, now=now)
@@ -391,130 +377,11 @@ def _complaint_from_follow_up(call: Call, *, now: datetime) -> Complaint | None:
     )
 
 
-# --- Complaints -------------------------------------------------------------------------
+# --- The lifecycle's hooks ----------------------------------------------------------
 
 
-def working_calendar() -> tuple[set[date], set[date]]:
-    holidays: set[date] = set()
-    working_weekends: set[date] = set()
-    for day, is_working_day in Holiday.objects.values_list("day", "is_working_day"):
-        (working_weekends if is_working_day else holidays).add(day)
-    return holidays, working_weekends
-
-
-def complaint_open(
-    *,
-    visit: Visit,
-    source: str,
-    description: str,
-    at: datetime | None = None,
-    by: User | None = None,
-    call: Call | None = None,
-    rating: int | None = None,
-) -> Complaint:
-    """Opens a complaint with its clocks: a first response due within
-    COMPLAINT_FIRST_RESPONSE_HOURS, a resolution within
-    COMPLAINT_RESOLUTION_WORKING_DAYS working days. Linked to the conduct item
-    the customer contested at sign-off, if any."""
-    at = at or timezone.now()
-    holidays, working_weekends = working_calendar()
-    contested = (
-        ConductConfirmation.objects.filter(sign_off__visit=visit, is_confirmed=False)
-        .order_by("id")
-        .first()
+def reschedule_requests_handle(*, visit: Visit, by: User | None, at: datetime) -> int:
+    """The visit was moved: the customer's requests for a new time are handled."""
+    return visit.reschedule_requests.filter(handled_at__isnull=True).update(
+        handled_at=at, handled_by=by
     )
-    return Complaint.objects.create(
-        visit=visit,
-        source=source,
-        call=call,
-        conduct_item=contested,
-        description=description.strip(),
-        rating=rating,
-        opened_at=at,
-        opened_by=by,
-        first_response_due_at=at
-        + timedelta(hours=settings.COMPLAINT_FIRST_RESPONSE_HOURS),
-        resolution_due_at=rules.add_working_days(
-            at,
-            settings.COMPLAINT_RESOLUTION_WORKING_DAYS,
-            holidays=holidays,
-            working_weekends=working_weekends,
-            tz=ZoneInfo(settings.TIME_ZONE),
-        ),
-    )
-
-
-@transaction.atomic
-def complaint_file(*, visit: Visit, by: User, description: str) -> Complaint:
-    """A dispatcher or the customer files a complaint about a visit."""
-    if not description.strip():
-        raise InvalidInput(
-            _("Say what the complaint is about."), code="description_required"
-        )
-    if by.is_dispatcher:
-        source = ComplaintSource.DISPATCHER
-    elif by.is_customer and visit.work_order.customer.user_id == by.pk:
-        source = ComplaintSource.CUSTOMER
-    else:
-        raise NotAllowed(_("Only the customer or a dispatcher can file a complaint."))
-    return complaint_open(visit=visit, source=source, description=description, by=by)
-
-
-@transaction.atomic
-def complaint_respond(*, complaint: Complaint, by: User, response: str) -> Complaint:
-    """The first response to the customer (within 48 h, rule 11.6)."""
-    if not by.is_dispatcher:
-        raise NotAllowed(_("Only a dispatcher can do this."))
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.state != ComplaintState.OPEN:
-        raise InvalidTransition(_("This complaint already has its first response."))
-    if not response.strip():
-        raise InvalidInput(_("Write the response."), code="response_required")
-    complaint.state = ComplaintState.RESPONDED
-    complaint.response = response.strip()
-    complaint.first_responded_at = timezone.now()
-    complaint.save(update_fields=["state", "response", "first_responded_at"])
-    return complaint
-
-
-@transaction.atomic
-def complaint_resolve(*, complaint: Complaint, by: User, resolution: str) -> Complaint:
-    """The final resolution (within 7 working days, rule 11.6)."""
-    if not by.is_dispatcher:
-        raise NotAllowed(_("Only a dispatcher can do this."))
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.state == ComplaintState.RESOLVED:
-        raise InvalidTransition(_("This complaint is already resolved."))
-    if not resolution.strip():
-        raise InvalidInput(_("Write the resolution."), code="resolution_required")
-    now = timezone.now()
-    complaint.state = ComplaintState.RESOLVED
-    complaint.resolution = resolution.strip()
-    complaint.resolved_at = now
-    complaint.first_responded_at = complaint.first_responded_at or now
-    complaint.save(
-        update_fields=["state", "resolution", "resolved_at", "first_responded_at"]
-    )
-    return complaint
-
-
-def complaints_escalate_overdue(*, now: datetime | None = None) -> int:
-    """Flags complaints whose clock ran out: level 1 when the first response is
-    late, level 2 when the resolution is late. Idempotent: a complaint is
-    escalated once per level."""
-    now = now or timezone.now()
-    late_response = Complaint.objects.filter(
-        state=ComplaintState.OPEN, first_response_due_at__lt=now, escalation_level__lt=1
-    ).update(escalation_level=1, escalated_at=now)
-    late_resolution = Complaint.objects.filter(
-        state__in=(ComplaintState.OPEN, ComplaintState.RESPONDED),
-        resolution_due_at__lt=now,
-        escalation_level__lt=2,
-    ).update(escalation_level=2, escalated_at=now)
-    if late_response or late_resolution:
-        logger.warning(
-            "complaints escalated: %s with a late first response, %s with a late resolution",
-            late_response,
-            late_resolution,
-        )
-    return late_response + late_resolution

@@ -12,14 +12,17 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from accounts.models import CompanySettings
+from fieldservice.i18n import is_chinese
 from visits.calls import scripts, services
-from visits.models import Call, CallPurpose, CallWebhook
+from visits.calls.models import Call, CallWebhook
+from visits.calls.rules import CallPurpose
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ def _twiml(response: VoiceResponse | str) -> HttpResponse:
 
 
 def _say_language(call: Call) -> str:
-    return SAY_LANGUAGE["zh" if call.language.startswith("zh") else "en"]
+    return SAY_LANGUAGE["zh" if is_chinese(call.language) else "en"]
 
 
 def _menu(call: Call, step: str, attempt: int, *, prefix: str = "") -> VoiceResponse:
@@ -59,7 +62,7 @@ def _menu(call: Call, step: str, attempt: int, *, prefix: str = "") -> VoiceResp
         menu = scripts.rating_question(company=company, language=call.language)
     else:
         menu = scripts.problem_question(language=call.language)
-    action = f"{settings.SITE_URL}/calls/twilio/{call.id}/gather/{step}/{attempt}/"
+    action = settings.SITE_URL + reverse("twilio-gather", args=[call.id, step, attempt])
     response = VoiceResponse()
     gather = Gather(
         num_digits=1,

@@ -16,9 +16,15 @@ from PIL import Image, ImageDraw
 
 from accounts import services as accounts_services
 from accounts.models import AreaTier, CompanySettings, Language, User
-from visits import checklist, services, signoff
 from visits.calls import services as call_services
-from visits.models import Call, CallState, ItemKind, LeaveReason, Promotion, VisitKind
+from visits.calls.models import Call, CallState
+from visits.checklists import services as checklist
+from visits.checklists.models import ItemKind
+from visits.complaints import services as complaint_services
+from visits.lifecycle import services
+from visits.lifecycle.models import LeaveReason, VisitKind
+from visits.signoffs import services as signoff
+from visits.signoffs.models import Promotion
 
 PASSWORD = "fieldservice-demo"
 SAMPLE_ANSWERS = {
@@ -293,7 +299,7 @@ class Command(BaseCommand):
             note="敲门无人应答,电话未接",
             at=no_show.appointed_start + 15 * minute,
         )
-        call_services.complaint_file(
+        complaint_services.complaint_file(
             visit=no_show,
             by=dispatcher,
             description="客户来电:当时在家,未听到敲门,要求尽快重新上门",

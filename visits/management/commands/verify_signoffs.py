@@ -4,7 +4,7 @@ can run from cron or a monitoring job."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from visits.signoff import verify_all
+from visits.signoffs.services import verify_all
 
 
 class Command(BaseCommand):

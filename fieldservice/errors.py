@@ -1,0 +1,97 @@
+"""Business refusals and the one shape every refusal is answered in.
+
+Services raise these; they carry their own HTTP status, so services never
+import rest_framework. The DRF exception handler (fieldservice.api) and the
+plain Django views (`answers_refusals`) both answer with `error_body`.
+"""
+
+import functools
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationError(Exception):
+    status_code = 400
+    code = "invalid"
+    default_detail = _("The request cannot be carried out.")
+
+    def __init__(
+        self, detail=None, *, code: str | None = None, extra: dict | None = None
+    ):
+        self.detail = detail if detail is not None else self.default_detail
+        if code is not None:
+            self.code = code
+        self.extra = extra or {}
+        super().__init__(str(self.detail))
+
+
+class InvalidInput(ApplicationError):
+    """Input that is well-formed but breaks a rule (a fix deadline in the past)."""
+
+    code = "invalid"
+
+
+class InvalidTransition(ApplicationError):
+    """A lifecycle step that the visit's current state does not allow."""
+
+    code = "invalid_transition"
+    default_detail = _("This step is not allowed in the visit's current state.")
+
+
+class NotAllowed(ApplicationError):
+    status_code = 403
+    code = "not_allowed"
+    default_detail = _("You are not allowed to do this.")
+
+
+class Conflict(ApplicationError):
+    status_code = 409
+    code = "conflict"
+
+
+class PreconditionFailed(ApplicationError):
+    """A conditional write whose condition (If-Match) no longer holds."""
+
+    status_code = 412
+    code = "precondition_failed"
+
+
+# --- The one error shape ------------------------------------------------------------
+
+
+def error_body(error: ApplicationError) -> dict:
+    """`{"code": …, "detail": …, …extra}`: the body of every refusal."""
+    return {"code": error.code, "detail": str(error.detail), **error.extra}
+
+
+def refusal_response(error: ApplicationError) -> HttpResponse:
+    """A refusal as a JSON answer, for views outside DRF."""
+    return JsonResponse(
+        error_body(error),
+        status=error.status_code,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def answers_refusals(template: str | None = None):
+    """Decorates a plain Django view so that an ApplicationError it raises is
+    answered in the one error shape: as JSON, or as the HTML `template` (with
+    `error` in its context) for a page a person reads."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except ApplicationError as error:
+                if template is None:
+                    return refusal_response(error)
+                return render(
+                    request, template, {"error": error}, status=error.status_code
+                )
+
+        return wrapped
+
+    return decorate

@@ -1,0 +1,161 @@
+"""Calls to customers (reminders, follow-up), what they answered on the
+keypad, and the reschedule requests they made."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from fieldservice.choices import labelled
+from visits.calls.rules import CallPurpose
+from visits.lifecycle.models import Visit
+
+CALL_PURPOSE_CHOICES = labelled(
+    CallPurpose,
+    {
+        CallPurpose.REMINDER_DAY_BEFORE: _("Reminder the day before"),
+        CallPurpose.REMINDER_BEFORE_ARRIVAL: _("Reminder before arrival"),
+        CallPurpose.FOLLOW_UP: _("Follow-up call (回访)"),
+    },
+)
+
+
+class CallState(models.TextChoices):
+    SCHEDULED = "scheduled", pgettext_lazy("call state", "Scheduled")
+    QUEUED = "queued", _("Queued")
+    PLACING = "placing", _("Being placed")
+    PLACED = "placed", _("Placed")
+    COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CallOutcome(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed the appointment")
+    RESCHEDULE_REQUESTED = "reschedule_requested", _("Asked for a new time")
+    RATED = "rated", _("Rated the visit")
+    NO_ANSWER = "no_answer", _("No answer")
+    NO_VALID_INPUT = "no_valid_input", _("No valid keypad answer")
+    BUSY = "busy", _("Line busy")
+
+
+class Call(models.Model):
+    """One call to make: a row first (written with the booking or sign-off that
+    causes it), then a task. The beat scan claims due rows; the task places the
+    call at most once; webhooks record what the customer pressed."""
+
+    visit = models.ForeignKey(
+        Visit, on_delete=models.PROTECT, related_name="calls", verbose_name=_("visit")
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=24, choices=CALL_PURPOSE_CHOICES
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=CallState.choices,
+        default=CallState.SCHEDULED,
+    )
+    due_at = models.DateTimeField(_("due at"))
+    to_phone = models.CharField(_("phone"), max_length=20)
+    language = models.CharField(_("language"), max_length=8)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    provider = models.CharField(_("provider"), max_length=20, blank=True)
+    provider_call_id = models.CharField(
+        _("provider's call id"), max_length=64, null=True, blank=True, unique=True
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=24, choices=CallOutcome.choices, blank=True
+    )
+    digits = models.CharField(_("keys pressed"), max_length=50, blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating (1-5)"), null=True, blank=True)
+    something_wrong = models.BooleanField(
+        _("something was wrong"), null=True, blank=True
+    )
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    placed_at = models.DateTimeField(_("placed at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["due_at", "id"]
+        indexes = [
+            # The scan reads only due, scheduled rows: its cost follows them, not the table.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(state="scheduled"),
+                name="call_scheduled_due_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True)
+                | models.Q(rating__gte=1, rating__lte=5),
+                name="call_rating_one_to_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.visit_id} @ {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class CallWebhook(models.Model):
+    """Every provider callback received, once: a replayed callback (same
+    provider event) is recognised and has no second effect."""
+
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="webhooks", verbose_name=_("call")
+    )
+    event_key = models.CharField(_("event key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20)
+    payload = models.JSONField(_("payload"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("call webhook")
+        verbose_name_plural = _("call webhooks")
+        ordering = ["received_at", "id"]
+
+    def __str__(self) -> str:
+        return self.event_key
+
+
+class RescheduleRequest(models.Model):
+    """The customer pressed 2 on a reminder: the dispatcher finds a new time (改约)."""
+
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.PROTECT,
+        related_name="reschedule_requests",
+        verbose_name=_("visit"),
+    )
+    call = models.OneToOneField(
+        Call,
+        on_delete=models.PROTECT,
+        related_name="reschedule_request",
+        null=True,
+        blank=True,
+        verbose_name=_("call"),
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+
+    class Meta:
+        verbose_name = _("reschedule request")
+        verbose_name_plural = _("reschedule requests")
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.visit} {self.requested_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,95 @@
+"""When to call a customer, as pure decisions: quiet hours, reminder times,
+the follow-up call and retry backoff. No Django, no database, no clock."""
+
+import enum
+from datetime import datetime, time, timedelta, tzinfo
+
+
+def in_quiet_hours(
+    moment: datetime, *, quiet_start: time, quiet_end: time, tz: tzinfo
+) -> bool:
+    """Whether `moment` falls in [quiet_start, quiet_end) on the local clock;
+    the span may cross midnight (21:00-08:00)."""
+    local = moment.astimezone(tz).time()
+    if quiet_start <= quiet_end:
+        return quiet_start <= local < quiet_end
+    return local >= quiet_start or local < quiet_end
+
+
+def next_allowed_time(
+    moment: datetime, *, quiet_start: time, quiet_end: time, tz: tzinfo
+) -> datetime:
+    """`moment`, or the end of the quiet hours it falls in: nobody is called at night."""
+    if not in_quiet_hours(moment, quiet_start=quiet_start, quiet_end=quiet_end, tz=tz):
+        return moment
+    local = moment.astimezone(tz)
+    end = datetime.combine(local.date(), quiet_end, tzinfo=tz)
+    if end <= local:
+        end = datetime.combine(local.date() + timedelta(days=1), quiet_end, tzinfo=tz)
+    return end
+
+
+class CallPurpose(enum.StrEnum):
+    REMINDER_DAY_BEFORE = "reminder_day_before"
+    REMINDER_BEFORE_ARRIVAL = "reminder_before_arrival"
+    FOLLOW_UP = "follow_up"
+
+
+def reminder_times(
+    *,
+    appointed: datetime,
+    now: datetime,
+    day_before_at: time,
+    minutes_before: int,
+    quiet_start: time,
+    quiet_end: time,
+    tz: tzinfo,
+) -> dict[CallPurpose, datetime]:
+    """When to call before a visit (rule 2: remind, confirm the time): the day
+    before at `day_before_at`, and `minutes_before` the appointed time. A time
+    in the quiet hours moves to their end; a reminder that would fall before
+    `now` is made now, and one that would come only after the visit started is
+    dropped, as is a day-before call that would land on the day itself."""
+    local = appointed.astimezone(tz)
+    wanted = {
+        CallPurpose.REMINDER_DAY_BEFORE: datetime.combine(
+            local.date() - timedelta(days=1), day_before_at, tzinfo=tz
+        ),
+        CallPurpose.REMINDER_BEFORE_ARRIVAL: appointed
+        - timedelta(minutes=minutes_before),
+    }
+    times = {}
+    for purpose, moment in wanted.items():
+        moment = next_allowed_time(
+            max(moment, now), quiet_start=quiet_start, quiet_end=quiet_end, tz=tz
+        )
+        if moment >= appointed:
+            continue
+        if (
+            purpose is CallPurpose.REMINDER_DAY_BEFORE
+            and moment.astimezone(tz).date() >= local.date()
+        ):
+            continue
+        times[purpose] = moment
+    # The same moment twice is one call too many: keep the nearer one.
+    if len(set(times.values())) < len(times):
+        times.pop(CallPurpose.REMINDER_DAY_BEFORE)
+    return times
+
+
+def follow_up_time(
+    *, signed_at: datetime, at: time, quiet_start: time, quiet_end: time, tz: tzinfo
+) -> datetime:
+    """The follow-up call (回访): the day after sign-off at `at`, outside quiet hours."""
+    local = signed_at.astimezone(tz)
+    moment = datetime.combine(local.date() + timedelta(days=1), at, tzinfo=tz)
+    return next_allowed_time(
+        moment, quiet_start=quiet_start, quiet_end=quiet_end, tz=tz
+    )
+
+
+def retry_delay(
+    attempt: int, *, base_seconds: int = 60, cap_seconds: int = 3600
+) -> timedelta:
+    """Exponential backoff after the `attempt`-th failed try (1, 2, ...)."""
+    return timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(0, attempt - 1)))

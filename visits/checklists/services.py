@@ -1,0 +1,301 @@
+"""Write paths of the conduct checklist: the snapshot taken at booking, answers,
+photo evidence and the completion guard. One function per use case; each
+runs in a transaction and locks the visit it changes."""
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from fieldservice import errors
+from fieldservice.errors import Conflict, InvalidInput
+from fieldservice.files import undone_on_error
+from visits.checklists import policies, rules
+from visits.checklists.models import (
+    ChecklistAnswer,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    ItemKind,
+    Photo,
+    VisitChecklistItem,
+)
+from visits.checklists.photos import process_photo
+from visits.checklists.selectors import checklist_missing, current_template
+from visits.lifecycle.models import Visit
+
+MAX_TEXT_LENGTH = 2000
+
+
+class PreconditionFailed(errors.PreconditionFailed):
+    default_detail = _(
+        "The answer was changed since you read it (If-Match does not match its ETag). "
+        "Read it again before changing it."
+    )
+
+
+class ChecklistIncomplete(Conflict):
+    code = "checklist_incomplete"
+
+
+def checklist_snapshot_take(*, visit: Visit) -> int:
+    """Copies the current template's items onto a newly booked visit, deciding
+    for this customer's area tier which items are required. Returns the count."""
+    template = current_template(visit.work_order.kind)
+    if template is None:
+        return 0
+    area_tier = visit.work_order.area_tier
+    items = [
+        VisitChecklistItem(
+            visit=visit,
+            template_item=item,
+            code=item.code,
+            stage=item.stage,
+            position=item.position,
+            text_zh=item.text_zh,
+            text_en=item.text_en,
+            kind=item.kind,
+            is_required=rules.item_is_required(
+                is_required=item.is_required,
+                condition=item.condition,
+                area_tier=area_tier,
+            ),
+            choices=item.choices,
+            min_value=item.min_value,
+            max_value=item.max_value,
+        )
+        for item in template.items.order_by("position", "id")
+    ]
+    VisitChecklistItem.objects.bulk_create(items)
+    visit.checklist_template = template
+    visit.save(update_fields=["checklist_template"])
+    return len(items)
+
+
+def checklist_guard_completion(*, visit: Visit) -> None:
+    """Refuses "work done" while an applicable required item is missing (409)."""
+    missing = checklist_missing(visit=visit)
+    if missing:
+        raise ChecklistIncomplete(
+            _("%(count)s required checklist items are missing.")
+            % {"count": len(missing)},
+            extra={"missing": missing},
+        )
+
+
+def _lock_for_answers(visit: Visit, by: User) -> Visit:
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    policies.require_checklist_writer(by, visit)
+    if not rules.is_answerable(visit.state):
+        raise Conflict(
+            _("The visit is %(state)s: its checklist can no longer be changed.")
+            % {"state": visit.get_state_display().lower()},
+            code="checklist_closed",
+        )
+    return visit
+
+
+def _clean_value(item: VisitChecklistItem, value):
+    """The value as stored, or InvalidInput saying what the item expects."""
+    if item.kind == ItemKind.PHOTO:
+        raise InvalidInput(
+            _("This item is answered by uploading a photo."), code="photo_item"
+        )
+    if item.kind == ItemKind.CONFIRM:
+        if not isinstance(value, bool):
+            raise InvalidInput(
+                _("Answer this item with true or false."), code="invalid_value"
+            )
+        return value
+    if item.kind == ItemKind.TEXT:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInput(
+                _("Answer this item with some text."), code="invalid_value"
+            )
+        if len(value) > MAX_TEXT_LENGTH:
+            raise InvalidInput(
+                _("The text is longer than %(max)s characters.")
+                % {"max": MAX_TEXT_LENGTH},
+                code="invalid_value",
+            )
+        return value.strip()
+    if item.kind == ItemKind.NUMBER:
+        return _clean_number(item, value)
+    allowed = [choice["value"] for choice in item.choices]
+    if value not in allowed:
+        raise InvalidInput(
+            _("%(value)s is not one of the choices: %(choices)s.")
+            % {"value": value, "choices": ", ".join(allowed)},
+            code="invalid_choice",
+        )
+    return value
+
+
+def _clean_number(item: VisitChecklistItem, value):
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidInput(_("Answer this item with a number."), code="invalid_value")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise InvalidInput(_("Answer this item with a number."), code="invalid_value")
+    if item.min_value is not None and number < item.min_value:
+        raise InvalidInput(
+            _("The value must be at least %(min)s.")
+            % {"min": item.min_value.normalize()},
+            code="value_out_of_range",
+        )
+    if item.max_value is not None and number > item.max_value:
+        raise InvalidInput(
+            _("The value must be at most %(max)s.")
+            % {"max": item.max_value.normalize()},
+            code="value_out_of_range",
+        )
+    return float(number) if number != number.to_integral() else int(number)
+
+
+@transaction.atomic
+def checklist_answer_set(
+    *,
+    visit: Visit,
+    item: VisitChecklistItem,
+    by: User,
+    value,
+    note: str = "",
+    captured_at: datetime | None = None,
+    expected_version: int | None = None,
+) -> ChecklistAnswer:
+    """Sets the answer to one item (an upsert: sending the same answer again
+    changes nothing). With `expected_version` (from If-Match) a stale write is
+    refused with 412; 0 means "there must be no answer yet"."""
+    visit = _lock_for_answers(visit, by)
+    if item.visit_id != visit.pk:
+        raise InvalidInput(_("This item is not on this visit's checklist."))
+    value = _clean_value(item, value)
+    if captured_at is not None and timezone.is_naive(captured_at):
+        raise InvalidInput(
+            _("The capture time must include a time zone."), code="naive_datetime"
+        )
+    answer = ChecklistAnswer.objects.select_for_update().filter(item=item).first()
+    current_version = answer.version if answer else 0
+    if expected_version is not None and expected_version != current_version:
+        raise PreconditionFailed(extra={"current_version": current_version})
+    now = timezone.now()
+    note = note.strip()
+    if answer is None:
+        return ChecklistAnswer.objects.create(
+            item=item,
+            value=value,
+            note=note,
+            answered_by=by,
+            captured_at=captured_at,
+            received_at=now,
+        )
+    if answer.value == value and answer.note == note:
+        return answer
+    answer.value, answer.note, answer.answered_by = value, note, by
+    answer.captured_at, answer.received_at = captured_at, now
+    answer.version += 1
+    answer.save(
+        update_fields=[
+            "value",
+            "note",
+            "answered_by",
+            "captured_at",
+            "received_at",
+            "version",
+        ]
+    )
+    return answer
+
+
+@transaction.atomic
+def photo_add(
+    *,
+    visit: Visit,
+    by: User,
+    upload,
+    item: VisitChecklistItem | None = None,
+    captured_at: datetime | None = None,
+    max_bytes: int,
+    max_pixels: int,
+) -> Photo:
+    """Stores photo evidence for the visit or one of its items, re-encoded so no
+    metadata survives. The same picture sent twice for the same item is stored
+    once (the second call returns the first photo)."""
+    if captured_at is not None and timezone.is_naive(captured_at):
+        raise InvalidInput(
+            _("The capture time must include a time zone."), code="naive_datetime"
+        )
+    # Decoding is the slow part; do it before taking the visit's lock.
+    processed = process_photo(upload, max_bytes=max_bytes, max_pixels=max_pixels)
+    visit = _lock_for_answers(visit, by)
+    if item is not None and item.visit_id != visit.pk:
+        raise InvalidInput(_("This item is not on this visit's checklist."))
+    existing = Photo.objects.filter(
+        visit=visit, item=item, sha256=processed.sha256
+    ).first()
+    if existing is not None:
+        return existing
+    photo = Photo(
+        visit=visit,
+        item=item,
+        sha256=processed.sha256,
+        byte_size=len(processed.display),
+        source_format=processed.source_format,
+        captured_at=captured_at,
+        uploaded_at=timezone.now(),
+        uploaded_by=by,
+        width=processed.width,
+        height=processed.height,
+    )
+    with undone_on_error() as files:
+        files.save(photo.image, "display.jpg", processed.display)
+        files.save(photo.thumbnail, "thumbnail.jpg", processed.thumbnail)
+        photo.save()
+    return photo
+
+
+# --- Templates -----------------------------------------------------------------
+
+
+def template_next_version(*, visit_kind: str) -> int:
+    latest = (
+        ChecklistTemplate.objects.filter(visit_kind=visit_kind)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    return (latest or 0) + 1
+
+
+@transaction.atomic
+def template_publish(*, template: ChecklistTemplate) -> ChecklistTemplate:
+    """Freezes a draft; visits booked from now on copy it."""
+    template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+    if template.is_published:
+        return template
+    if not template.items.exists():
+        raise InvalidInput(_("A checklist without items cannot be published."))
+    template.published_at = timezone.now()
+    template.save(update_fields=["published_at"])
+    return template
+
+
+@transaction.atomic
+def template_new_draft(*, template: ChecklistTemplate) -> ChecklistTemplate:
+    """Copies a template, items included, into the next draft version."""
+    draft = ChecklistTemplate.objects.create(
+        name=template.name,
+        visit_kind=template.visit_kind,
+        version=template_next_version(visit_kind=template.visit_kind),
+    )
+    items = list(template.items.all())
+    for item in items:
+        item.pk = None
+        item.template = draft
+    ChecklistTemplateItem.objects.bulk_create(items)
+    return draft

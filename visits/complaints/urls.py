@@ -1,0 +1,17 @@
+from django.urls import path
+
+from visits.complaints import api
+
+urlpatterns = [
+    path("complaints/", api.ComplaintListCreateApi.as_view(), name="complaint-list"),
+    path(
+        "complaints/<int:pk>/respond/",
+        api.ComplaintRespondApi.as_view(),
+        name="complaint-respond",
+    ),
+    path(
+        "complaints/<int:pk>/resolve/",
+        api.ComplaintResolveApi.as_view(),
+        name="complaint-resolve",
+    ),
+]

@@ -1,0 +1,315 @@
+"""The dispatcher's admin for work orders and visits. Every write goes through
+the services, so the admin books, moves and reassigns visits under the same
+rules as the API, and a refused change writes nothing (the admin's
+transaction is rolled back)."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AreaTier, Role
+from fieldservice.admin import ReadOnlyInline, ServiceAdminMixin
+from visits.lifecycle import services
+from visits.lifecycle.models import TemporaryLeave, Visit, VisitEvent, WorkOrder
+from visits.lifecycle.rules import VisitState
+
+
+class WorkOrderVisitInline(ReadOnlyInline):
+    model = Visit
+    fields = [
+        "sequence",
+        "technician",
+        "appointed_start",
+        "state",
+        "punctuality",
+        "arrived_at",
+    ]
+    readonly_fields = fields
+    show_change_link = True
+
+
+class WorkOrderForm(forms.ModelForm):
+    address = forms.CharField(
+        label=_("address"),
+        required=False,
+        max_length=255,
+        help_text=_("Leave empty to use the customer's address."),
+    )
+    area_tier = forms.ChoiceField(
+        label=_("area tier"),
+        required=False,
+        choices=[("", _("The customer's")), *AreaTier.choices],
+    )
+
+    class Meta:
+        model = WorkOrder
+        fields = ["customer", "kind", "description", "address", "area_tier"]
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    form = WorkOrderForm
+    list_display = [
+        "number",
+        "customer_name",
+        "customer_phone",
+        "kind",
+        "area_tier",
+        "created_at",
+    ]
+    list_filter = ["kind", "area_tier", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["number", "customer_phone", "customer__phone", "customer_name"]
+    autocomplete_fields = ["customer"]
+    inlines = [WorkOrderVisitInline]
+    date_hierarchy = "created_at"
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["customer", "kind", "description", "address", "area_tier"]
+        return [
+            "number",
+            "customer",
+            "customer_name",
+            "customer_phone",
+            "kind",
+            "description",
+            "address",
+            "area_tier",
+            "created_by",
+            "created_at",
+            "book_visit",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "number",
+            "customer",
+            "customer_name",
+            "customer_phone",
+            "kind",
+            "address",
+            "area_tier",
+            "created_by",
+            "created_at",
+            "book_visit",
+        ]
+
+    @admin.display(description=_("book a visit"))
+    def book_visit(self, obj: WorkOrder):
+        url = reverse("admin:visits_visit_add") + f"?work_order={obj.pk}"
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Book a visit"))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["description"])
+            return
+        data = form.cleaned_data
+        created = services.work_order_create(
+            customer=data["customer"],
+            kind=data["kind"],
+            description=data["description"],
+            address=data["address"],
+            area_tier=data["area_tier"],
+            by=request.user,
+        )
+        obj.pk = created.pk
+        obj.number = created.number
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DayFilter(admin.SimpleListFilter):
+    title = _("day")
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yesterday", _("Yesterday")),
+            ("today", _("Today")),
+            ("tomorrow", _("Tomorrow")),
+        ]
+
+    def queryset(self, request, queryset):
+        offsets = {"yesterday": -1, "today": 0, "tomorrow": 1}
+        if self.value() not in offsets:
+            return queryset
+        return queryset.on_day(
+            timezone.localdate() + timedelta(days=offsets[self.value()])
+        )
+
+
+class LeaveInline(ReadOnlyInline):
+    model = TemporaryLeave
+    fields = [
+        "reason",
+        "note",
+        "is_returning",
+        "fix_deadline",
+        "left_at",
+        "returned_at",
+    ]
+    readonly_fields = fields
+
+
+class EventInline(ReadOnlyInline):
+    model = VisitEvent
+    fields = ["at", "kind", "from_state", "to_state", "actor", "data"]
+    readonly_fields = fields
+    ordering = ["at", "id"]
+
+
+class VisitForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=_("reason for the change"),
+        required=False,
+        max_length=500,
+        help_text=_("Required when moving or reassigning a booked visit."),
+    )
+
+    class Meta:
+        model = Visit
+        fields = [
+            "work_order",
+            "technician",
+            "appointed_start",
+            "expected_duration_minutes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "technician" in self.fields:
+            self.fields["technician"].queryset = self.fields[
+                "technician"
+            ].queryset.filter(role=Role.TECHNICIAN, technician_profile__is_active=True)
+
+
+class VisitAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    form = VisitForm
+    list_display = [
+        "__str__",
+        "customer",
+        "technician",
+        "appointed_start",
+        "state",
+        "punctuality_display",
+    ]
+    list_filter = [
+        DayFilter,
+        "state",
+        "technician",
+        "punctuality",
+        "work_order__kind",
+        ("sign_off__has_contested_conduct", admin.BooleanFieldListFilter),
+    ]
+    search_fields = [
+        "work_order__number",
+        "work_order__customer_phone",
+        "work_order__customer__phone",
+        "work_order__customer_name",
+    ]
+    list_select_related = ["work_order", "technician"]
+    date_hierarchy = "appointed_start"
+    autocomplete_fields = ["work_order"]
+    # visits.admin adds the inlines of the packages downstream of the lifecycle.
+    inlines = [LeaveInline, EventInline]
+    ordering = ["appointed_start"]
+    readonly_fields = [
+        "sequence",
+        "state",
+        "arrival_tolerance_minutes",
+        "en_route_at",
+        "arrived_at",
+        "punctuality",
+        "arrival_deviation_seconds",
+        "late_reason",
+        "work_started_at",
+        "work_done_at",
+        "signed_off_at",
+        "closed_at",
+        "ended_reason",
+    ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [
+                "work_order",
+                "technician",
+                "appointed_start",
+                "expected_duration_minutes",
+            ]
+        return [
+            "work_order",
+            "technician",
+            "appointed_start",
+            "expected_duration_minutes",
+            "reason",
+            *self.readonly_fields,
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if obj.state != VisitState.SCHEDULED:
+            return [
+                "work_order",
+                "technician",
+                "appointed_start",
+                "expected_duration_minutes",
+                *self.readonly_fields,
+            ]
+        return ["work_order", *self.readonly_fields]
+
+    @admin.display(description=_("customer"), ordering="work_order__customer_name")
+    def customer(self, obj: Visit) -> str:
+        return f"{obj.work_order.customer_name} {obj.work_order.customer_phone}"
+
+    @admin.display(description=_("punctuality"), ordering="punctuality")
+    def punctuality_display(self, obj: Visit) -> str:
+        if not obj.punctuality:
+            return "-"
+        minutes = round((obj.arrival_deviation_seconds or 0) / 60)
+        return f"{obj.get_punctuality_display()} ({minutes:+d} min)"
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            created = services.visit_schedule(
+                work_order=data["work_order"],
+                technician=data["technician"],
+                appointed_start=data["appointed_start"],
+                expected_duration_minutes=data["expected_duration_minutes"],
+                by=request.user,
+            )
+            obj.pk = created.pk
+            return
+        current = Visit.objects.get(pk=obj.pk)
+        reason = data.get("reason", "")
+        if (
+            "technician" in form.changed_data
+            and data["technician"] != current.technician
+        ):
+            services.visit_reassign(
+                visit=current,
+                technician=data["technician"],
+                by=request.user,
+                reason=reason,
+            )
+        if {"appointed_start", "expected_duration_minutes"} & set(form.changed_data):
+            services.visit_reschedule(
+                visit=current,
+                appointed_start=data["appointed_start"],
+                expected_duration_minutes=data["expected_duration_minutes"],
+                by=request.user,
+                reason=reason,
+            )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,160 @@
+"""The visit lifecycle as pure decisions: no Django, no database, no clock.
+
+The states, the steps between them and who takes each step are written here
+once; the models attach labels for people and the services apply the table.
+Each rule cites docs/rules.md and has unit tests at its boundaries
+(tests/visits/lifecycle/test_rules.py).
+"""
+
+import enum
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+class VisitState(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    EN_ROUTE = "en_route"
+    ARRIVED = "arrived"
+    IN_PROGRESS = "in_progress"
+    TEMPORARILY_LEFT = "temporarily_left"
+    WORK_DONE = "work_done"
+    SIGNED_OFF = "signed_off"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+class Transition(enum.StrEnum):
+    """A step of the lifecycle. The API names it with hyphens (`start-travel`)."""
+
+    START_TRAVEL = "start_travel"
+    ARRIVE = "arrive"
+    START_WORK = "start_work"
+    LEAVE = "leave"
+    RETURN = "return"
+    FINISH_WORK = "finish_work"
+    SIGN_OFF = "sign_off"
+    CLOSE = "close"
+    CANCEL = "cancel"
+    NO_SHOW = "no_show"
+
+
+class Actor(enum.StrEnum):
+    """Who may take a step: the visit's own technician, a dispatcher, or either."""
+
+    TECHNICIAN = "technician"
+    DISPATCHER = "dispatcher"
+    EITHER = "either"
+
+
+S = VisitState
+# The visit lifecycle: transition -> (states it may start from, state it ends in, who).
+TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
+    Transition.START_TRAVEL: (frozenset({S.SCHEDULED}), S.EN_ROUTE, Actor.TECHNICIAN),
+    Transition.ARRIVE: (frozenset({S.EN_ROUTE}), S.ARRIVED, Actor.TECHNICIAN),
+    Transition.START_WORK: (frozenset({S.ARRIVED}), S.IN_PROGRESS, Actor.TECHNICIAN),
+    Transition.LEAVE: (
+        frozenset({S.IN_PROGRESS}),
+        S.TEMPORARILY_LEFT,
+        Actor.TECHNICIAN,
+    ),
+    Transition.RETURN: (
+        frozenset({S.TEMPORARILY_LEFT}),
+        S.IN_PROGRESS,
+        Actor.TECHNICIAN,
+    ),
+    Transition.FINISH_WORK: (frozenset({S.IN_PROGRESS}), S.WORK_DONE, Actor.TECHNICIAN),
+    # The customer signs: on the technician's phone, or through a link (no user).
+    Transition.SIGN_OFF: (frozenset({S.WORK_DONE}), S.SIGNED_OFF, Actor.TECHNICIAN),
+    # Closing after a leave without return hands the rest of the job to a return visit.
+    Transition.CLOSE: (
+        frozenset({S.SIGNED_OFF, S.TEMPORARILY_LEFT}),
+        S.CLOSED,
+        Actor.DISPATCHER,
+    ),
+    Transition.CANCEL: (
+        frozenset({S.SCHEDULED, S.EN_ROUTE}),
+        S.CANCELLED,
+        Actor.DISPATCHER,
+    ),
+    Transition.NO_SHOW: (frozenset({S.EN_ROUTE, S.ARRIVED}), S.NO_SHOW, Actor.EITHER),
+}
+del S
+
+
+def allowed_transitions(state: str) -> list[str]:
+    """Steps a visit in `state` allows, whoever takes them, in the table's order."""
+    return [
+        name for name, (sources, _to, _actor) in TRANSITIONS.items() if state in sources
+    ]
+
+
+class Punctuality(enum.StrEnum):
+    EARLY = "early"
+    ON_TIME = "on_time"
+    LATE = "late"
+
+
+@dataclass(frozen=True)
+class ArrivalPunctuality:
+    status: Punctuality
+    # Signed distance from the appointed time: negative is early.
+    deviation_seconds: int
+
+    @property
+    def deviation_minutes(self) -> int:
+        """Whole minutes, rounded away from zero: 10 min 1 s late counts as 11."""
+        minutes = math.ceil(abs(self.deviation_seconds) / 60)
+        return minutes if self.deviation_seconds >= 0 else -minutes
+
+    @property
+    def is_reason_required(self) -> bool:
+        """A late arrival must be explained (home-visit rules 3.1)."""
+        return self.status is Punctuality.LATE
+
+
+def arrival_punctuality(
+    *, appointed: datetime, arrived: datetime, tolerance: timedelta
+) -> ArrivalPunctuality:
+    """Rule 3.1 (004:L200): arrival may differ from the appointed time by at most
+    the tolerance (10 minutes by default). The boundary itself is on time."""
+    if appointed.tzinfo is None or arrived.tzinfo is None:
+        raise ValueError("appointed and arrived must be timezone-aware")
+    if tolerance < timedelta(0):
+        raise ValueError("tolerance cannot be negative")
+    deviation = arrived - appointed
+    if deviation > tolerance:
+        status = Punctuality.LATE
+    elif deviation < -tolerance:
+        status = Punctuality.EARLY
+    else:
+        status = Punctuality.ON_TIME
+    # Whole seconds, rounded toward zero: 10 min 0.4 s late is still 600 s.
+    return ArrivalPunctuality(
+        status=status, deviation_seconds=int(deviation.total_seconds())
+    )
+
+
+class LeaveProblem(enum.StrEnum):
+    RETURNING_NOT_SAID = "returning_not_said"
+    FIX_DEADLINE_REQUIRED = "fix_deadline_required"
+    FIX_DEADLINE_NOT_IN_FUTURE = "fix_deadline_not_in_future"
+    FIX_DEADLINE_WHEN_RETURNING = "fix_deadline_when_returning"
+
+
+def temporary_leave_problems(
+    *, is_returning: bool | None, fix_deadline: datetime | None, now: datetime
+) -> list[LeaveProblem]:
+    """Rules 6.1-6.3 (004:L367): the technician must tell the customer whether he
+    will come back; if not, he commits to a deadline for the service to work
+    (调通/修通时限), which must lie in the future. Returns what is wrong, if anything."""
+    if is_returning is None:
+        return [LeaveProblem.RETURNING_NOT_SAID]
+    if is_returning:
+        return [LeaveProblem.FIX_DEADLINE_WHEN_RETURNING] if fix_deadline else []
+    if fix_deadline is None:
+        return [LeaveProblem.FIX_DEADLINE_REQUIRED]
+    if fix_deadline <= now:
+        return [LeaveProblem.FIX_DEADLINE_NOT_IN_FUTURE]
+    return []

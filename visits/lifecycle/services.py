@@ -1,0 +1,683 @@
+"""Write paths for work orders and visits: one function per use case.
+
+Every function runs in one transaction, locks the row it changes, checks the
+step against the lifecycle table (rules.TRANSITIONS) and the actor against the
+policies, writes only the fields it changes, appends a VisitEvent and runs the
+hooks the reacting packages installed (hooks.py). Times are the server's:
+callers pass `at` only from trusted code (the demo loader, tests), never from a
+request.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import (
+    AreaTier,
+    CompanySettings,
+    Customer,
+    Role,
+    TechnicianProfile,
+    User,
+)
+from accounts.policies import require_dispatcher
+from fieldservice.errors import InvalidInput, InvalidTransition
+from visits.lifecycle import hooks, policies, rules
+from visits.lifecycle.hooks import VisitChange
+from visits.lifecycle.models import (
+    TRANSITION_LABELS,
+    VISIT_STATE_LABELS,
+    LeaveReason,
+    TemporaryLeave,
+    Visit,
+    VisitEvent,
+    VisitEventKind,
+    VisitKind,
+    WorkOrder,
+    WorkOrderSequence,
+)
+from visits.lifecycle.rules import TRANSITIONS, Transition, VisitState
+
+# Visits that still hold the technician's time or the work order's next step.
+# A work order gets its next visit only when none of these is under way (a
+# visit left without return, or already signed off, may be followed by another).
+OPEN_STATES = (
+    VisitState.SCHEDULED,
+    VisitState.EN_ROUTE,
+    VisitState.ARRIVED,
+    VisitState.IN_PROGRESS,
+    VisitState.WORK_DONE,
+)
+# Visits that hold the technician's time.
+BUSY_STATES = (
+    VisitState.SCHEDULED,
+    VisitState.EN_ROUTE,
+    VisitState.ARRIVED,
+    VisitState.IN_PROGRESS,
+    VisitState.TEMPORARILY_LEFT,
+)
+
+LEAVE_MESSAGES = {
+    rules.LeaveProblem.RETURNING_NOT_SAID: _(
+        "Say whether you will return: the customer must be told (暂时离开须说明是否返回)."
+    ),
+    rules.LeaveProblem.FIX_DEADLINE_REQUIRED: _(
+        "Not returning requires a committed fix deadline (调通/修通时限)."
+    ),
+    rules.LeaveProblem.FIX_DEADLINE_NOT_IN_FUTURE: _(
+        "The committed fix deadline must be in the future."
+    ),
+    rules.LeaveProblem.FIX_DEADLINE_WHEN_RETURNING: _(
+        "A fix deadline is only committed when not returning."
+    ),
+}
+
+
+def _now(at: datetime | None) -> datetime:
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise InvalidInput(_("Times must include a time zone."), code="naive_datetime")
+    return at
+
+
+def _event(
+    *,
+    visit: Visit,
+    kind: str,
+    from_state: str,
+    by: User | None,
+    at: datetime,
+    data: dict[str, Any] | None = None,
+) -> VisitEvent:
+    return VisitEvent.objects.create(
+        visit=visit,
+        kind=kind,
+        from_state=from_state,
+        to_state=visit.state,
+        at=at,
+        actor=by,
+        data=data or {},
+    )
+
+
+def _local_iso(value: datetime | None) -> str | None:
+    """Event times in one form: local time with its offset."""
+    return timezone.localtime(value).isoformat() if value else None
+
+
+# --- Work orders -------------------------------------------------------------
+
+
+def _next_work_order_number(day) -> str:
+    sequence, _created = WorkOrderSequence.objects.select_for_update().get_or_create(
+        day=day
+    )
+    WorkOrderSequence.objects.filter(day=day).update(last_number=F("last_number") + 1)
+    sequence.refresh_from_db(fields=["last_number"])
+    return f"WO{day:%Y%m%d}-{sequence.last_number:04d}"
+
+
+@transaction.atomic
+def work_order_create(
+    *,
+    customer: Customer,
+    kind: str,
+    by: User,
+    description: str = "",
+    address: str = "",
+    area_tier: str = "",
+) -> WorkOrder:
+    """Opens a work order, copying the customer's name, phone, address and area
+    tier onto it (the address may be overridden for work at another place)."""
+    require_dispatcher(by)
+    if kind not in VisitKind.values:
+        raise InvalidInput(
+            _("Unknown work-order kind: %(kind)s.") % {"kind": kind},
+            code="invalid_kind",
+        )
+    if area_tier and area_tier not in AreaTier.values:
+        raise InvalidInput(
+            _("Unknown area tier: %(tier)s.") % {"tier": area_tier},
+            code="invalid_area_tier",
+        )
+    now = timezone.now()
+    work_order = WorkOrder(
+        customer=customer,
+        kind=kind,
+        description=description,
+        customer_name=customer.name,
+        customer_phone=customer.phone,
+        address=address or customer.address,
+        area_tier=area_tier or customer.area_tier,
+        created_by=by,
+        created_at=now,
+    )
+    work_order.number = _next_work_order_number(timezone.localdate(now))
+    work_order.full_clean()
+    work_order.save()
+    return work_order
+
+
+# --- Booking -----------------------------------------------------------------
+
+
+def _check_technician(technician: User) -> None:
+    if technician.role != Role.TECHNICIAN:
+        raise InvalidInput(
+            _("%(user)s is not a technician.") % {"user": technician},
+            code="not_a_technician",
+        )
+    profile = TechnicianProfile.objects.filter(user=technician).first()
+    if profile is None or not profile.is_active or not technician.is_active:
+        raise InvalidInput(
+            _("%(user)s is not an active technician.") % {"user": technician},
+            code="technician_inactive",
+        )
+
+
+def _check_technician_free(
+    *, technician: User, start: datetime, minutes: int, exclude: Visit | None = None
+) -> None:
+    """Refuses a booking that overlaps another open visit of the same technician.
+    Locks the technician's row so two bookings cannot both pass the check."""
+    User.objects.select_for_update().filter(pk=technician.pk).first()
+    end = start + timedelta(minutes=minutes)
+    overlapping = [
+        visit
+        for visit in Visit.objects.filter(
+            technician=technician,
+            state__in=BUSY_STATES,
+            appointed_start__lt=end,
+            appointed_start__gt=start - timedelta(days=1),
+        ).select_related("work_order")
+        if visit.expected_end > start and (exclude is None or visit.pk != exclude.pk)
+    ]
+    if overlapping:
+        clash = overlapping[0]
+        raise InvalidInput(
+            _("%(technician)s already has visit %(visit)s from %(start)s to %(end)s.")
+            % {
+                "technician": technician,
+                "visit": clash,
+                "start": timezone.localtime(clash.appointed_start).strftime(
+                    "%Y-%m-%d %H:%M"
+                ),
+                "end": timezone.localtime(clash.expected_end).strftime("%H:%M"),
+            },
+            code="technician_busy",
+        )
+
+
+def _check_appointment(appointed_start: datetime, minutes: int, now: datetime) -> None:
+    if timezone.is_naive(appointed_start):
+        raise InvalidInput(
+            _("The appointed start must include a time zone."), code="naive_datetime"
+        )
+    if appointed_start <= now:
+        raise InvalidInput(
+            _("The appointed start must be in the future."), code="appointment_in_past"
+        )
+    if not 5 <= minutes <= 24 * 60:
+        raise InvalidInput(
+            _("The expected duration must be between 5 minutes and 24 hours."),
+            code="invalid_duration",
+        )
+
+
+@transaction.atomic
+def visit_schedule(
+    *,
+    work_order: WorkOrder,
+    technician: User,
+    appointed_start: datetime,
+    by: User,
+    expected_duration_minutes: int = 60,
+    now: datetime | None = None,
+) -> Visit:
+    """Books a visit of `technician` to the work order's customer at an agreed time."""
+    require_dispatcher(by)
+    now = _now(now)
+    _check_appointment(appointed_start, expected_duration_minutes, now)
+    _check_technician(technician)
+    work_order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    open_visit = work_order.visits.filter(
+        Q(state__in=OPEN_STATES)
+        | Q(
+            state=VisitState.TEMPORARILY_LEFT,
+            leaves__returned_at__isnull=True,
+            leaves__is_returning=True,
+        )
+    ).first()
+    if open_visit is not None:
+        raise InvalidInput(
+            _(
+                "Work order %(order)s already has an open visit (%(visit)s); reschedule it instead."
+            )
+            % {"order": work_order, "visit": open_visit},
+            code="work_order_has_open_visit",
+        )
+    _check_technician_free(
+        technician=technician, start=appointed_start, minutes=expected_duration_minutes
+    )
+    visit = Visit.objects.create(
+        work_order=work_order,
+        sequence=work_order.visits.count() + 1,
+        technician=technician,
+        appointed_start=appointed_start,
+        expected_duration_minutes=expected_duration_minutes,
+        arrival_tolerance_minutes=CompanySettings.load().arrival_tolerance_minutes,
+        created_at=now,
+    )
+    _event(
+        visit=visit,
+        kind=VisitEventKind.SCHEDULED,
+        from_state="",
+        by=by,
+        at=now,
+        data={
+            "appointed_start": _local_iso(appointed_start),
+            "technician": technician.pk,
+            "expected_duration_minutes": expected_duration_minutes,
+        },
+    )
+    hooks.run_after(VisitChange(visit=visit, kind=hooks.SCHEDULED, at=now, by=by))
+    return visit
+
+
+def _lock(visit: Visit) -> Visit:
+    # Lock the visit row only, not the joined work order and customer.
+    return (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("work_order__customer")
+        .get(pk=visit.pk)
+    )
+
+
+@transaction.atomic
+def visit_reschedule(
+    *,
+    visit: Visit,
+    appointed_start: datetime,
+    by: User,
+    reason: str,
+    expected_duration_minutes: int | None = None,
+) -> Visit:
+    """Moves a visit that has not started to a new agreed time (改约)."""
+    require_dispatcher(by)
+    visit = _lock(visit)
+    if visit.state != VisitState.SCHEDULED:
+        raise InvalidTransition(
+            _("Only a scheduled visit can be rescheduled; this one is %(state)s.")
+            % {"state": visit.get_state_display()}
+        )
+    if not reason.strip():
+        raise InvalidInput(_("Say why the visit is moved."), code="reason_required")
+    minutes = (
+        visit.expected_duration_minutes
+        if expected_duration_minutes is None
+        else expected_duration_minutes
+    )
+    now = timezone.now()
+    _check_appointment(appointed_start, minutes, now)
+    _check_technician_free(
+        technician=visit.technician,
+        start=appointed_start,
+        minutes=minutes,
+        exclude=visit,
+    )
+    previous = visit.appointed_start
+    visit.appointed_start = appointed_start
+    visit.expected_duration_minutes = minutes
+    visit.save(update_fields=["appointed_start", "expected_duration_minutes"])
+    _event(
+        visit=visit,
+        kind=VisitEventKind.RESCHEDULED,
+        from_state=visit.state,
+        by=by,
+        at=now,
+        data={
+            "from": _local_iso(previous),
+            "to": _local_iso(appointed_start),
+            "reason": reason.strip(),
+            "expected_duration_minutes": minutes,
+        },
+    )
+    hooks.run_after(VisitChange(visit=visit, kind=hooks.RESCHEDULED, at=now, by=by))
+    return visit
+
+
+@transaction.atomic
+def visit_reassign(*, visit: Visit, technician: User, by: User, reason: str) -> Visit:
+    """Gives a scheduled visit to another technician (rule 1.15)."""
+    require_dispatcher(by)
+    visit = _lock(visit)
+    if visit.state != VisitState.SCHEDULED:
+        raise InvalidTransition(
+            _("Only a scheduled visit can be reassigned; this one is %(state)s.")
+            % {"state": visit.get_state_display()}
+        )
+    if technician.pk == visit.technician_id:
+        raise InvalidInput(
+            _("The visit is already assigned to %(user)s.") % {"user": technician},
+            code="same_technician",
+        )
+    if not reason.strip():
+        raise InvalidInput(
+            _("Say why the visit is reassigned."), code="reason_required"
+        )
+    _check_technician(technician)
+    _check_technician_free(
+        technician=technician,
+        start=visit.appointed_start,
+        minutes=visit.expected_duration_minutes,
+        exclude=visit,
+    )
+    previous = visit.technician_id
+    visit.technician = technician
+    visit.save(update_fields=["technician"])
+    now = timezone.now()
+    _event(
+        visit=visit,
+        kind=VisitEventKind.REASSIGNED,
+        from_state=visit.state,
+        by=by,
+        at=now,
+        data={"from": previous, "to": technician.pk, "reason": reason.strip()},
+    )
+    hooks.run_after(VisitChange(visit=visit, kind=hooks.REASSIGNED, at=now, by=by))
+    return visit
+
+
+# --- The lifecycle -----------------------------------------------------------
+
+
+def visit_step_begin(
+    visit: Visit, transition: str, by: User | None, *, at: datetime
+) -> tuple[Visit, str]:
+    """Locks the visit, checks that `by` may take `transition` now and runs the
+    step's `before` hooks; with no `by` the caller has already established who
+    acts (the customer's signing link). Returns the locked visit and the state
+    it was in. Call inside the step's transaction, then `visit_step_finish`."""
+    sources, _target, _actor = TRANSITIONS[transition]
+    visit = _lock(visit)
+    if by is not None:
+        policies.require_step_actor(by, visit, transition)
+    if visit.state not in sources:
+        allowed = rules.allowed_transitions(visit.state)
+        raise InvalidTransition(
+            _("Cannot %(step)s a visit that is %(state)s. Allowed now: %(allowed)s.")
+            % {
+                "step": TRANSITION_LABELS[transition].lower(),
+                "state": VISIT_STATE_LABELS[visit.state].lower(),
+                "allowed": ", ".join(str(TRANSITION_LABELS[name]) for name in allowed)
+                or "-",
+            },
+            extra={"state": visit.state, "allowed_transitions": allowed},
+        )
+    hooks.run_before(VisitChange(visit=visit, kind=transition, at=at, by=by))
+    return visit, visit.state
+
+
+def visit_step_finish(
+    visit: Visit,
+    transition: str,
+    *,
+    by: User | None,
+    at: datetime,
+    from_state: str,
+    fields: list[str],
+    data: dict[str, Any] | None = None,
+) -> Visit:
+    """Moves the locked visit to the step's target state, saves `fields` with
+    it, appends the step's event and runs the step's `after` hooks."""
+    visit.state = TRANSITIONS[transition][1]
+    visit.save(update_fields=["state", *fields])
+    _event(visit=visit, kind=transition, from_state=from_state, by=by, at=at, data=data)
+    hooks.run_after(VisitChange(visit=visit, kind=transition, at=at, by=by))
+    return visit
+
+
+def _stamped_step(
+    visit: Visit,
+    transition: str,
+    *,
+    by: User,
+    at: datetime | None,
+    field: str,
+) -> Visit:
+    """A step that only moves the state and stamps its time into `field`."""
+    at = _now(at)
+    visit, from_state = visit_step_begin(visit, transition, by, at=at)
+    setattr(visit, field, at)
+    return visit_step_finish(
+        visit, transition, by=by, at=at, from_state=from_state, fields=[field]
+    )
+
+
+@transaction.atomic
+def visit_start_travel(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
+    """The technician taps "on my way"."""
+    return _stamped_step(
+        visit, Transition.START_TRAVEL, by=by, at=at, field="en_route_at"
+    )
+
+
+@transaction.atomic
+def visit_arrive(
+    *, visit: Visit, by: User, late_reason: str = "", at: datetime | None = None
+) -> Visit:
+    """Records arrival at the server's time and judges punctuality (rule 3.1).
+    A late arrival without a reason is refused and records nothing, so the
+    phone can ask for the reason and send the arrival again."""
+    at = _now(at)
+    visit, from_state = visit_step_begin(visit, Transition.ARRIVE, by, at=at)
+    judged = rules.arrival_punctuality(
+        appointed=visit.appointed_start, arrived=at, tolerance=visit.arrival_tolerance
+    )
+    late_reason = late_reason.strip()
+    if judged.is_reason_required and not late_reason:
+        raise InvalidInput(
+            _("You are %(minutes)s minutes late: give the reason.")
+            % {"minutes": judged.deviation_minutes},
+            code="late_reason_required",
+            extra={
+                "punctuality": judged.status.value,
+                "deviation_minutes": judged.deviation_minutes,
+            },
+        )
+    visit.arrived_at = at
+    visit.punctuality = judged.status.value
+    visit.arrival_deviation_seconds = judged.deviation_seconds
+    visit.late_reason = late_reason if judged.is_reason_required else ""
+    return visit_step_finish(
+        visit,
+        Transition.ARRIVE,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=[
+            "arrived_at",
+            "punctuality",
+            "arrival_deviation_seconds",
+            "late_reason",
+        ],
+        data={
+            "punctuality": judged.status.value,
+            "deviation_seconds": judged.deviation_seconds,
+            "late_reason": visit.late_reason,
+        },
+    )
+
+
+@transaction.atomic
+def visit_start_work(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
+    return _stamped_step(
+        visit, Transition.START_WORK, by=by, at=at, field="work_started_at"
+    )
+
+
+@transaction.atomic
+def visit_leave(
+    *,
+    visit: Visit,
+    by: User,
+    reason: str,
+    is_returning: bool | None,
+    fix_deadline: datetime | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> TemporaryLeave:
+    """The technician leaves the site for a while (rules 6.1-6.3). He must say
+    whether he returns; if not, he commits to a fix deadline in the future."""
+    at = _now(at)
+    visit, from_state = visit_step_begin(visit, Transition.LEAVE, by, at=at)
+    if reason not in LeaveReason.values:
+        raise InvalidInput(
+            _("Unknown reason for leaving: %(reason)s.") % {"reason": reason},
+            code="invalid_leave_reason",
+        )
+    if fix_deadline is not None and timezone.is_naive(fix_deadline):
+        raise InvalidInput(
+            _("The fix deadline must include a time zone."), code="naive_datetime"
+        )
+    problems = rules.temporary_leave_problems(
+        is_returning=is_returning, fix_deadline=fix_deadline, now=at
+    )
+    if problems:
+        raise InvalidInput(LEAVE_MESSAGES[problems[0]], code=problems[0].value)
+    leave = TemporaryLeave.objects.create(
+        visit=visit,
+        reason=reason,
+        note=note.strip(),
+        is_returning=bool(is_returning),
+        fix_deadline=fix_deadline,
+        left_at=at,
+    )
+    visit_step_finish(
+        visit,
+        Transition.LEAVE,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=[],
+        data={
+            "leave": leave.pk,
+            "reason": reason,
+            "is_returning": leave.is_returning,
+            "fix_deadline": _local_iso(fix_deadline),
+            "note": leave.note,
+        },
+    )
+    return leave
+
+
+@transaction.atomic
+def visit_return(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
+    at = _now(at)
+    visit, from_state = visit_step_begin(visit, Transition.RETURN, by, at=at)
+    leave = visit.leaves.select_for_update().get(returned_at__isnull=True)
+    leave.returned_at = at
+    leave.save(update_fields=["returned_at"])
+    return visit_step_finish(
+        visit,
+        Transition.RETURN,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=[],
+        data={
+            "leave": leave.pk,
+            "away_seconds": int((at - leave.left_at).total_seconds()),
+        },
+    )
+
+
+@transaction.atomic
+def visit_finish_work(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
+    """Refused by the checklist's hook (409, listing them) while an applicable
+    required item is unanswered, unconfirmed or without its photo."""
+    return _stamped_step(
+        visit, Transition.FINISH_WORK, by=by, at=at, field="work_done_at"
+    )
+
+
+def _end(
+    visit: Visit, transition: str, *, by: User, at: datetime, note: str, from_state: str
+) -> Visit:
+    """Ends a visit (closed, cancelled, nobody at home) with its reason."""
+    visit.closed_at = at
+    visit.ended_reason = note
+    return visit_step_finish(
+        visit,
+        transition,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=["closed_at", "ended_reason"],
+        data={"reason": note},
+    )
+
+
+@transaction.atomic
+def visit_close(
+    *, visit: Visit, by: User, note: str = "", at: datetime | None = None
+) -> Visit:
+    """Closes a signed-off visit, or one the technician left without returning
+    (the rest of the work order goes to a return visit)."""
+    at = _now(at)
+    visit, from_state = visit_step_begin(visit, Transition.CLOSE, by, at=at)
+    note = note.strip()
+    if from_state == VisitState.TEMPORARILY_LEFT:
+        open_leave = visit.leaves.get(returned_at__isnull=True)
+        if open_leave.is_returning:
+            raise InvalidTransition(
+                _(
+                    "The technician said he will return; the visit cannot be closed yet."
+                ),
+                code="technician_returning",
+            )
+        if not note:
+            raise InvalidInput(
+                _("Say how the unfinished work continues."), code="reason_required"
+            )
+    return _end(visit, Transition.CLOSE, by=by, at=at, note=note, from_state=from_state)
+
+
+@transaction.atomic
+def visit_cancel(
+    *, visit: Visit, by: User, reason: str, at: datetime | None = None
+) -> Visit:
+    at = _now(at)
+    visit, from_state = visit_step_begin(visit, Transition.CANCEL, by, at=at)
+    if not reason.strip():
+        raise InvalidInput(_("Say why the visit is cancelled."), code="reason_required")
+    return _end(
+        visit,
+        Transition.CANCEL,
+        by=by,
+        at=at,
+        note=reason.strip(),
+        from_state=from_state,
+    )
+
+
+@transaction.atomic
+def visit_mark_no_show(
+    *, visit: Visit, by: User, note: str = "", at: datetime | None = None
+) -> Visit:
+    """Nobody was at home when the technician came."""
+    at = _now(at)
+    visit, from_state = visit_step_begin(visit, Transition.NO_SHOW, by, at=at)
+    return _end(
+        visit,
+        Transition.NO_SHOW,
+        by=by,
+        at=at,
+        note=note.strip(),
+        from_state=from_state,
+    )

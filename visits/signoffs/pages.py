@@ -1,0 +1,135 @@
+"""Pages for people without an account: the customer signs on their own phone
+through a single-use link, and anyone holding a receipt verifies it.
+
+Refusals are answered in the one error shape (fieldservice.errors): as JSON to
+the signing page's script, as an error page to a person."""
+
+import json
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fieldservice.errors import ApplicationError, InvalidInput, answers_refusals
+from visits.lifecycle.models import Visit
+from visits.signoffs import services as signoff
+from visits.signoffs.api import SignOffInputSerializer, pdf_response, sign_off_form
+from visits.signoffs.models import SignOff, SignOffChainHead
+
+ERROR_PAGE = "visits/sign_error.html"
+
+PAGE_MESSAGES = {
+    "answer_all_message": _("Please answer every question."),
+    "sign_first_message": _("Please sign in the box first."),
+    "consent_message": _("Please tick the statement to agree to it."),
+}
+
+
+@answers_refusals(template=ERROR_PAGE)
+def _link_page(request, token: str):
+    """The page behind a signing link: the form, or the signed documents."""
+    link = signoff.link_find(token)
+    visit = Visit.objects.select_related(
+        "work_order__customer", "technician__technician_profile"
+    ).get(pk=link.visit_id)
+    form = sign_off_form(visit)
+    with translation.override(form["language"]):
+        if form["record"] is None:
+            signoff.link_check(token)
+        return render(
+            request,
+            "visits/sign.html",
+            {
+                "form": form,
+                "visit": visit,
+                # Messages for the page's script, as JavaScript string literals.
+                **{
+                    name: json.dumps(str(message), ensure_ascii=False)
+                    for name, message in PAGE_MESSAGES.items()
+                },
+            },
+        )
+
+
+@answers_refusals()
+def _sign(request, token: str):
+    try:
+        payload = json.loads(request.body or b"{}")
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            _("The request is not valid JSON."), code="parse_error"
+        ) from error
+    serializer = SignOffInputSerializer(data=payload)
+    if not serializer.is_valid():
+        raise InvalidInput(
+            _("Some answers are missing or invalid."),
+            extra={"fields": serializer.errors},
+        )
+    link = signoff.link_find(token)
+    sign_off = signoff.visit_sign_off(
+        visit=link.visit, link_token=token, data=serializer.to_input()
+    )
+    return JsonResponse(
+        {"record": sign_off.number, "record_sha256": sign_off.snapshot_sha256},
+        status=201,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_page(request, token: str):
+    if request.method == "GET":
+        return _link_page(request, token)
+    return _sign(request, token)
+
+
+def _signed_link_record(token: str) -> SignOff:
+    try:
+        link = signoff.link_find(token)
+    except ApplicationError as refusal:
+        raise Http404 from refusal
+    sign_off = SignOff.objects.filter(visit_id=link.visit_id).first()
+    if sign_off is None or link.used_at is None:
+        raise Http404
+    return sign_off
+
+
+@never_cache
+@require_GET
+def sign_page_receipt(request, token: str):
+    sign_off = _signed_link_record(token)
+    return pdf_response(signoff.receipt_pdf(sign_off), f"receipt-{sign_off.number}.pdf")
+
+
+@never_cache
+@require_GET
+def sign_page_service_card(request, token: str):
+    sign_off = _signed_link_record(token)
+    return pdf_response(signoff.service_card_pdf(sign_off.visit), "service-card.pdf")
+
+
+# --- Anyone holding a receipt ---------------------------------------------------------
+
+
+@require_GET
+def verify_page(request, record_sha256: str):
+    """Checks a record against its stored hash and the evidence it covers.
+    Shows no personal data: the work-order number, the time and the verdict."""
+    sign_off = (
+        SignOff.objects.select_related("visit__work_order", "visit__technician")
+        .filter(snapshot_sha256=record_sha256.lower())
+        .first()
+    )
+    if sign_off is None:
+        return render(request, "visits/verify.html", {"found": False}, status=404)
+    previous = SignOff.objects.filter(number=sign_off.number - 1).first()
+    previous_hash = previous.chain_hash if previous else SignOffChainHead.GENESIS_HASH
+    problems = signoff.verify_record(sign_off, previous_hash=previous_hash)
+    return render(
+        request,
+        "visits/verify.html",
+        {"found": True, "sign_off": sign_off, "problems": problems},
+    )

@@ -1,0 +1,726 @@
+"""The customer's sign-off: a frozen, hashed and chained record of the visit.
+
+At sign-off everything the signature covers is written into one canonical JSON
+text (sorted keys, no spaces, UTF-8): the work order, the visit's times and
+punctuality, every checklist answer with the SHA-256 of each photo, the
+customer's conduct confirmations, the service card, the signer's name, the
+consent statement and the server's time. The record stores that text, its
+SHA-256, the SHA-256 of the signature image and a chain hash linking it to the
+record before. `verify` recomputes all of it from what is stored now.
+"""
+
+import base64
+import binascii
+import hashlib
+import io
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from accounts.models import CompanySettings, User
+from fieldservice.errors import ApplicationError, InvalidInput, InvalidTransition
+from fieldservice.files import undone_on_error
+from fieldservice.i18n import pick
+from visits.checklists.models import Photo
+from visits.checklists.selectors import answer_of
+from visits.lifecycle import services as lifecycle
+from visits.lifecycle.models import Visit
+from visits.lifecycle.rules import (
+    ArrivalPunctuality,
+    Punctuality,
+    Transition,
+    VisitState,
+)
+from visits.signoffs import documents, policies
+from visits.signoffs.models import (
+    ConductConfirmation,
+    ConsentStatement,
+    Promotion,
+    SignOff,
+    SignOffChainHead,
+    SignOffChannel,
+    SignOffLink,
+)
+
+FORMAT = "fieldservice.signoff/1"
+LINK_SALT = "fieldservice.signoff-link"
+SIGNATURE_MAX_BYTES = 512 * 1024
+SIGNATURE_MAX_PIXELS = 4_000_000
+
+# What the customer is asked to confirm or contest, for the checklist items the
+# visit has (and, for the shoe covers, only where they were required).
+CONDUCT_QUESTIONS = {
+    "show_work_id": (
+        "装维人员出示了工作证并说明了来意",
+        "The technician showed a work ID and said why they came",
+    ),
+    "shoe_covers": (
+        "装维人员进门穿了干净的鞋套",
+        "The technician put on clean shoe covers",
+    ),
+    "tools_on_work_cloth": (
+        "工具放在工作台布上,轻拿轻放",
+        "Tools were laid on a work cloth and handled gently",
+    ),
+    "rooms_accompanied": (
+        "装维人员没有进入与工作无关的房间",
+        "The technician kept out of rooms unrelated to the work",
+    ),
+    "consent_items_facilities": (
+        "移动物品或使用家中设施前征得了您的同意",
+        "You were asked before items were moved or household facilities used",
+    ),
+    "items_put_back": ("移动的物品已放回原处", "Moved items were put back"),
+    "site_clean": (
+        "现场已清理干净,残留物已带走",
+        "The site was cleaned and debris taken away",
+    ),
+}
+
+
+class SignOffRefused(ApplicationError):
+    code = "sign_off_refused"
+
+
+class LinkInvalid(ApplicationError):
+    status_code = 404
+    code = "sign_off_link_invalid"
+    default_detail = _("This signing link is not valid.")
+
+
+class LinkExpired(ApplicationError):
+    status_code = 410
+    code = "sign_off_link_expired"
+    default_detail = _(
+        "This signing link has expired. Ask the technician for a new one."
+    )
+
+
+class LinkUsed(ApplicationError):
+    status_code = 409
+    code = "sign_off_link_used"
+    default_detail = _("This signing link has already been used.")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _utc_iso(value: datetime | None) -> str | None:
+    """Times in the record are UTC, so the record does not depend on TIME_ZONE."""
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def _language(visit: Visit) -> str:
+    return visit.work_order.customer.language
+
+
+# --- What the record is made of ---------------------------------------------------
+
+
+def conduct_questions(visit: Visit) -> list[dict]:
+    """The conduct items the customer confirms or contests for this visit."""
+    language = _language(visit)
+    questions = []
+    for item in visit.checklist.order_by("position", "id"):
+        if item.code not in CONDUCT_QUESTIONS or not item.is_required:
+            continue
+        chinese, english = CONDUCT_QUESTIONS[item.code]
+        questions.append({"code": item.code, "text": pick(language, chinese, english)})
+    return questions
+
+
+def promotion_on(day) -> Promotion | None:
+    return (
+        Promotion.objects.filter(valid_from__lte=day, valid_until__gte=day)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+
+
+def service_card(visit: Visit, *, at: datetime) -> dict:
+    """The service card (rule 8.3): technician name and employee number, contact
+    phone, customer-service hotline and the seasonal promotion in force that day,
+    in the customer's language."""
+    language = _language(visit)
+    company = CompanySettings.load()
+    profile = visit.technician.technician_profile
+    promotion = promotion_on(timezone.localdate(at))
+    return {
+        "company_name": company.company_name,
+        "technician_name": visit.technician.display_name,
+        "employee_number": profile.employee_number,
+        "contact_phone": profile.phone,
+        "hotline": company.customer_service_hotline,
+        "promotion": None
+        if promotion is None
+        else {
+            "title": pick(language, promotion.title_zh, promotion.title_en),
+            "body": pick(language, promotion.body_zh, promotion.body_en),
+        },
+    }
+
+
+def _choice_label(item, value, language: str) -> str | None:
+    for choice in item.choices or []:
+        if choice.get("value") == value:
+            return pick(language, choice.get("zh", value), choice.get("en", value))
+    return None
+
+
+def evidence(visit: Visit) -> dict:
+    """The parts of the record built from rows that must not change after
+    sign-off: the work order, the visit, the technician and the checklist with
+    photo hashes, labelled in the customer's language. Rebuilt by `verify` and
+    compared with the stored record."""
+    with translation.override(_language(visit)):
+        return _evidence(visit)
+
+
+def _evidence(visit: Visit) -> dict:
+    work_order = visit.work_order
+    language = _language(visit)
+    profile = visit.technician.technician_profile
+    photos_by_item: dict[int | None, list[str]] = {}
+    for photo in Photo.objects.filter(visit=visit).order_by("uploaded_at", "id"):
+        photos_by_item.setdefault(photo.item_id, []).append(photo.sha256)
+    checklist = []
+    for item in visit.checklist.select_related("answer").order_by("position", "id"):
+        answer = answer_of(item)
+        checklist.append(
+            {
+                "code": item.code,
+                "stage": item.stage,
+                "text": pick(language, item.text_zh, item.text_en),
+                "kind": item.kind,
+                "is_required": item.is_required,
+                "answer": answer.value if answer else None,
+                "answer_label": _choice_label(item, answer.value, language)
+                if answer
+                else None,
+                "note": answer.note if answer else "",
+                "captured_at": _utc_iso(answer.captured_at) if answer else None,
+                "photos": photos_by_item.get(item.id, []),
+            }
+        )
+    punctuality_label = visit.get_punctuality_display() if visit.punctuality else ""
+    return {
+        "work_order": {
+            "number": work_order.number,
+            "kind": work_order.kind,
+            "kind_label": str(work_order.get_kind_display()),
+            "description": work_order.description,
+            "customer_name": work_order.customer_name,
+            "customer_phone": work_order.customer_phone,
+            "address": work_order.address,
+            "area_tier": work_order.area_tier,
+        },
+        "visit": {
+            "sequence": visit.sequence,
+            "appointed_start": _utc_iso(visit.appointed_start),
+            "arrival_tolerance_minutes": visit.arrival_tolerance_minutes,
+            "arrived_at": _utc_iso(visit.arrived_at),
+            "punctuality": visit.punctuality,
+            "punctuality_label": str(punctuality_label),
+            "arrival_deviation_seconds": visit.arrival_deviation_seconds,
+            "late_reason": visit.late_reason,
+            "work_started_at": _utc_iso(visit.work_started_at),
+            "work_done_at": _utc_iso(visit.work_done_at),
+        },
+        "technician": {
+            "name": visit.technician.display_name,
+            "employee_number": profile.employee_number,
+            "phone": profile.phone,
+        },
+        "checklist": checklist,
+        "visit_photos": photos_by_item.get(None, []),
+    }
+
+
+# --- Checking what the customer sends ------------------------------------------------
+
+
+def signature_from_base64(data: str) -> bytes:
+    """Accepts plain base64 or a data URL (data:image/png;base64,...)."""
+    if not isinstance(data, str) or not data:
+        raise InvalidInput(_("The signature is missing."), code="signature_missing")
+    _header, comma, encoded = data.partition(",")
+    if not comma:
+        encoded = data
+    if len(encoded) > SIGNATURE_MAX_BYTES * 4 // 3 + 4:
+        raise InvalidInput(
+            _("The signature image is too large."), code="signature_too_large"
+        )
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise InvalidInput(
+            _("The signature is not valid base64."), code="signature_invalid"
+        ) from error
+
+
+def check_signature(png: bytes) -> None:
+    """A PNG of sane size that is not blank: the finger drew something."""
+    if not png:
+        raise InvalidInput(_("The signature is missing."), code="signature_missing")
+    if len(png) > SIGNATURE_MAX_BYTES:
+        raise InvalidInput(
+            _("The signature image is too large."), code="signature_too_large"
+        )
+    try:
+        with Image.open(io.BytesIO(png), formats=["PNG"]) as image:
+            width, height = image.size
+            if width * height > SIGNATURE_MAX_PIXELS:
+                raise InvalidInput(
+                    _("The signature image is too large."), code="signature_too_large"
+                )
+            image.load()
+            gray = (
+                image.convert("LA") if "A" in image.getbands() else image.convert("L")
+            )
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise InvalidInput(
+            _("The signature must be a PNG image."), code="signature_invalid"
+        ) from error
+    extrema: Any = gray.getextrema()  # one (low, high) per band
+    if gray.mode == "LA":
+        (lum_low, lum_high), (alpha_low, alpha_high) = extrema
+        # Fully transparent, or one flat colour at one opacity.
+        is_blank = alpha_high == 0 or (alpha_low == alpha_high and lum_low == lum_high)
+    else:
+        lum_low, lum_high = extrema
+        is_blank = lum_low == lum_high
+    if is_blank:
+        raise InvalidInput(_("The signature is empty."), code="signature_empty")
+
+
+def _check_conduct(visit: Visit, answers: list[dict]) -> list[dict]:
+    questions = {question["code"]: question for question in conduct_questions(visit)}
+    given = {}
+    for answer in answers:
+        code = answer.get("code")
+        if code not in questions:
+            raise InvalidInput(
+                _("%(code)s is not a conduct question of this visit.") % {"code": code},
+                code="conduct_unknown",
+            )
+        if code in given:
+            raise InvalidInput(
+                _("%(code)s is answered twice.") % {"code": code},
+                code="conduct_duplicate",
+            )
+        if not isinstance(answer.get("confirmed"), bool):
+            raise InvalidInput(
+                _("Confirm or contest %(code)s with true or false.") % {"code": code},
+                code="conduct_invalid",
+            )
+        given[code] = answer
+    unanswered = [code for code in questions if code not in given]
+    if unanswered:
+        raise InvalidInput(
+            _("The customer has not answered: %(codes)s.")
+            % {"codes": ", ".join(unanswered)},
+            code="conduct_unanswered",
+            extra={"unanswered": unanswered},
+        )
+    return [
+        {
+            "code": code,
+            "text": question["text"],
+            "confirmed": given[code]["confirmed"],
+            "comment": str(given[code].get("comment") or "").strip()[:500],
+        }
+        for code, question in questions.items()
+    ]
+
+
+def current_consent() -> ConsentStatement:
+    consent = ConsentStatement.objects.order_by("-published_at", "-id").first()
+    if consent is None:
+        raise SignOffRefused(
+            _("No consent statement is published."), code="consent_missing"
+        )
+    return consent
+
+
+# --- Signing ------------------------------------------------------------------------
+
+
+def _link_row(token: str, *, for_update: bool = False) -> SignOffLink:
+    """The link a token names; `for_update` locks it (inside a transaction)."""
+    try:
+        payload = signing.loads(token, salt=LINK_SALT)
+    except signing.BadSignature as error:
+        raise LinkInvalid() from error
+    links = (
+        SignOffLink.objects.select_for_update() if for_update else SignOffLink.objects
+    )
+    link = links.filter(pk=payload.get("link"), visit_id=payload.get("visit")).first()
+    if link is None or not secrets.compare_digest(
+        link.token_sha256, sha256_hex(token.encode())
+    ):
+        raise LinkInvalid()
+    return link
+
+
+def link_check(
+    token: str, *, at: datetime | None = None, for_update: bool = False
+) -> SignOffLink:
+    """The link behind `token`, if it can still be used to sign."""
+    link = _link_row(token, for_update=for_update)
+    if link.used_at is not None:
+        raise LinkUsed()
+    if (at or timezone.now()) >= link.expires_at:
+        raise LinkExpired()
+    return link
+
+
+def link_find(token: str) -> SignOffLink:
+    """The link behind `token`, used or not (to show the signed documents)."""
+    return _link_row(token)
+
+
+@transaction.atomic
+def sign_off_link_create(*, visit: Visit, by: User) -> tuple[SignOffLink, str]:
+    """A single-use link for the customer's own phone, valid SIGN_OFF_LINK_HOURS."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    policies.require_link_maker(by, visit)
+    if visit.state != VisitState.WORK_DONE:
+        raise InvalidTransition(
+            _("A signing link is made once the work is done; the visit is %(state)s.")
+            % {"state": visit.get_state_display().lower()}
+        )
+    now = timezone.now()
+    link = SignOffLink.objects.create(
+        visit=visit,
+        token_sha256="pending-" + secrets.token_hex(28),
+        created_by=by,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.SIGN_OFF_LINK_HOURS),
+    )
+    token = signing.dumps(
+        {"link": link.pk, "visit": visit.pk, "nonce": secrets.token_urlsafe(16)},
+        salt=LINK_SALT,
+    )
+    link.token_sha256 = sha256_hex(token.encode())
+    link.save(update_fields=["token_sha256"])
+    return link, token
+
+
+@dataclass(frozen=True)
+class SignOffInput:
+    signer_name: str
+    signature_png: bytes
+    consent_version: str
+    conduct: list[dict]
+
+
+@transaction.atomic
+def visit_sign_off(
+    *,
+    visit: Visit,
+    data: SignOffInput,
+    by: User | None = None,
+    link_token: str | None = None,
+    at: datetime | None = None,
+) -> SignOff:
+    """The customer signs the work order, on the technician's phone (`by`) or
+    through a link on their own phone (`link_token`). Freezes the record."""
+    at = at or timezone.now()
+    if (by is None) == (link_token is None):
+        raise ValueError(
+            "sign either as the technician (by) or with a link (link_token)"
+        )
+    signer_name = data.signer_name.strip()
+    if not signer_name:
+        raise InvalidInput(
+            _("Give the name of the customer who signs."), code="signer_required"
+        )
+    check_signature(data.signature_png)
+    consent = current_consent()
+    if data.consent_version != consent.version:
+        raise InvalidInput(
+            _("Consent to the current statement (version %(version)s) is required.")
+            % {"version": consent.version},
+            code="consent_required",
+            extra={"consent_version": consent.version},
+        )
+
+    link = (
+        link_check(link_token, at=at, for_update=True)
+        if link_token is not None
+        else None
+    )
+    if link is not None:
+        visit = link.visit
+    visit, from_state = lifecycle.visit_step_begin(
+        visit, Transition.SIGN_OFF, by, at=at
+    )
+    conduct = _check_conduct(visit, data.conduct)
+    language = _language(visit)
+    channel = SignOffChannel.TECHNICIAN_DEVICE if by else SignOffChannel.CUSTOMER_LINK
+    signature_sha256 = sha256_hex(data.signature_png)
+    record = {
+        "format": FORMAT,
+        "signed_at": _utc_iso(at),
+        "language": language,
+        **evidence(visit),
+        "conduct": conduct,
+        "service_card": service_card(visit, at=at),
+        "signer": {"name": signer_name, "channel": channel},
+        "consent": {
+            "version": consent.version,
+            "text": pick(language, consent.text_zh, consent.text_en),
+        },
+        "signature_sha256": signature_sha256,
+    }
+    snapshot = canonical_json(record)
+    snapshot_sha256 = sha256_hex(snapshot.encode())
+
+    head, _created = SignOffChainHead.objects.select_for_update().get_or_create(
+        id=SignOffChainHead.SINGLETON_ID
+    )
+    chain_hash = chain_link(head.last_hash, snapshot_sha256, signature_sha256)
+    sign_off = SignOff(
+        visit=visit,
+        number=head.last_number + 1,
+        signed_at=at,
+        signer_name=signer_name,
+        channel=channel,
+        consent_version=consent.version,
+        snapshot=snapshot,
+        snapshot_sha256=snapshot_sha256,
+        signature_sha256=signature_sha256,
+        previous_chain_hash=head.last_hash,
+        chain_hash=chain_hash,
+        has_contested_conduct=any(not answer["confirmed"] for answer in conduct),
+        recorded_by=by,
+    )
+    with undone_on_error() as files:
+        files.save(sign_off.signature, "signature.png", data.signature_png)
+        sign_off.save()
+        ConductConfirmation.objects.bulk_create(
+            ConductConfirmation(
+                sign_off=sign_off,
+                code=answer["code"],
+                text=answer["text"],
+                is_confirmed=answer["confirmed"],
+                comment=answer["comment"],
+            )
+            for answer in conduct
+        )
+    head.last_number, head.last_hash = sign_off.number, chain_hash
+    head.save(update_fields=["last_number", "last_hash"])
+    if link is not None:
+        link.used_at = at
+        link.save(update_fields=["used_at"])
+
+    visit.signed_off_at = at
+    lifecycle.visit_step_finish(
+        visit,
+        Transition.SIGN_OFF,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=["signed_off_at"],
+        data={
+            "signer_name": signer_name,
+            "channel": channel,
+            "record": sign_off.number,
+            "record_sha256": snapshot_sha256,
+            "contested": [
+                answer["code"] for answer in conduct if not answer["confirmed"]
+            ],
+        },
+    )
+    return sign_off
+
+
+def chain_link(previous_hash: str, snapshot_sha256: str, signature_sha256: str) -> str:
+    return sha256_hex(f"{previous_hash}:{snapshot_sha256}:{signature_sha256}".encode())
+
+
+# --- Verifying ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    record: int
+    work_order: str
+    what: str
+
+
+def _file_sha256(field) -> str | None:
+    try:
+        with field.open("rb") as stream:
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: stream.read(1 << 16), b""):
+                digest.update(chunk)
+            return digest.hexdigest()
+    except (FileNotFoundError, OSError, ValueError):
+        return None
+
+
+def verify_record(sign_off: SignOff, *, previous_hash: str) -> list[str]:
+    """What no longer matches in one record, in words; empty when intact."""
+    problems = []
+    if sha256_hex(sign_off.snapshot.encode()) != sign_off.snapshot_sha256:
+        problems.append("the stored record text does not match its SHA-256")
+    try:
+        stored = json.loads(sign_off.snapshot)
+    except json.JSONDecodeError:
+        return [*problems, "the stored record is not valid JSON"]
+    signature_sha256 = _file_sha256(sign_off.signature)
+    if signature_sha256 is None:
+        problems.append("the signature image is missing")
+    elif signature_sha256 != sign_off.signature_sha256:
+        problems.append("the signature image was changed")
+    if stored.get("signature_sha256") != sign_off.signature_sha256:
+        problems.append("the signature hash in the record was changed")
+    if sign_off.previous_chain_hash != previous_hash:
+        problems.append("the link to the previous record is broken")
+    expected_chain = chain_link(
+        sign_off.previous_chain_hash,
+        sign_off.snapshot_sha256,
+        sign_off.signature_sha256,
+    )
+    if sign_off.chain_hash != expected_chain:
+        problems.append("the chain hash does not match")
+    current = evidence(sign_off.visit)
+    for section in ("work_order", "visit", "technician", "checklist", "visit_photos"):
+        if current[section] != stored.get(section):
+            problems.append(f"the {section.replace('_', ' ')} changed after sign-off")
+    for photo in Photo.objects.filter(visit=sign_off.visit).order_by("id"):
+        actual = _file_sha256(photo.image)
+        if actual != photo.sha256:
+            problems.append(f"photo {photo.id} was changed or is missing")
+    return problems
+
+
+def verify_all() -> tuple[int, list[Problem]]:
+    """Checks every record and the chain. Returns (records checked, problems)."""
+    previous_hash = SignOffChainHead.GENESIS_HASH
+    checked, problems = 0, []
+    expected_number = 1
+    records = SignOff.objects.select_related(
+        "visit__work_order__customer", "visit__technician__technician_profile"
+    ).order_by("number")
+    for sign_off in records.iterator(chunk_size=200):
+        checked += 1
+        if sign_off.number != expected_number:
+            problems.append(
+                Problem(
+                    sign_off.number,
+                    sign_off.visit.work_order.number,
+                    f"records {expected_number} to {sign_off.number - 1} are missing",
+                )
+            )
+        for what in verify_record(sign_off, previous_hash=previous_hash):
+            problems.append(
+                Problem(sign_off.number, sign_off.visit.work_order.number, what)
+            )
+        previous_hash = sign_off.chain_hash
+        expected_number = sign_off.number + 1
+    head = SignOffChainHead.objects.filter(id=SignOffChainHead.SINGLETON_ID).first()
+    if head is not None and (head.last_number, head.last_hash) != (
+        expected_number - 1,
+        previous_hash,
+    ):
+        problems.append(
+            Problem(
+                head.last_number, "-", "the chain ends before its recorded last record"
+            )
+        )
+    return checked, problems
+
+
+# --- Showing the record -----------------------------------------------------------------
+
+_TIME_KEYS = frozenset(
+    {
+        "signed_at",
+        "appointed_start",
+        "arrived_at",
+        "work_started_at",
+        "work_done_at",
+        "captured_at",
+    }
+)
+
+
+def _localised(value):
+    if isinstance(value, dict):
+        return {
+            key: _local_time(item) if key in _TIME_KEYS else _localised(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_localised(item) for item in value]
+    return value
+
+
+def _local_time(value):
+    if not isinstance(value, str):
+        return value
+    try:
+        return timezone.localtime(datetime.fromisoformat(value)).isoformat()
+    except ValueError:
+        return value
+
+
+def display_record(sign_off: SignOff) -> dict:
+    """The stored record for people to read: times in local time, the arrival
+    deviation in whole minutes. The stored text itself is never changed."""
+    record = _localised(json.loads(sign_off.snapshot))
+    for row in record.get("checklist", []):
+        if row.get("answer_label"):
+            row["answer"] = row["answer_label"]
+    seconds = record.get("visit", {}).get("arrival_deviation_seconds")
+    if seconds is not None:
+        record["visit"]["arrival_deviation_minutes"] = ArrivalPunctuality(
+            status=Punctuality.ON_TIME, deviation_seconds=seconds
+        ).deviation_minutes
+    return record
+
+
+def verify_url(sign_off: SignOff) -> str:
+    return settings.SITE_URL + reverse("verify", args=[sign_off.snapshot_sha256])
+
+
+def receipt_pdf(sign_off: SignOff) -> bytes:
+    record = display_record(sign_off)
+    with sign_off.signature.open("rb") as stream:
+        signature = stream.read()
+    return documents.receipt_pdf(
+        record,
+        record_hash=sign_off.snapshot_sha256,
+        verify_url=verify_url(sign_off),
+        signature_png=signature,
+        language=record["language"],
+    )
+
+
+def service_card_of(visit: Visit) -> dict:
+    """The frozen card of a signed visit, or the card as it would be today."""
+    sign_off = SignOff.objects.filter(visit=visit).first()
+    if sign_off is not None:
+        return json.loads(sign_off.snapshot)["service_card"]
+    return service_card(visit, at=timezone.now())
+
+
+def service_card_pdf(visit: Visit) -> bytes:
+    return documents.service_card_pdf(service_card_of(visit), language=_language(visit))
