@@ -48,6 +48,7 @@ check: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	DJANGO_SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SECRET_KEY=check $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
