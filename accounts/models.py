@@ -123,7 +123,7 @@ class TechnicianProfile(models.Model):
 
 
 class AreaTier(models.TextChoices):
-    """Decides the shoe-cover rule (home-visit rules 4.1, 004:L208)."""
+    """Decides the shoe-cover rule (docs/rules.md#shoe-covers)."""
 
     URBAN = "urban", _("County, city or district and above (县(市、区)及以上)")
     RURAL = "rural", _("Township or rural (乡镇及农村)")

@@ -45,9 +45,8 @@ TARGETS = {"todays_visits": 4.0, "answer_one_item": 5.0}
 
 
 def build_day():
-    from visits.checklists.services import checklist_snapshot_take
-
     from tests.factories import TechnicianFactory, VisitFactory
+    from visits.checklists.services import checklist_snapshot_take
 
     technician = TechnicianFactory()
     noon = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)

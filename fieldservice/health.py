@@ -4,6 +4,7 @@ import logging
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -14,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponseRedirect:
-    return HttpResponseRedirect("/admin/")
+    return HttpResponseRedirect(reverse("admin:index"))
 
 
 def _database_ok() -> bool:

@@ -6,16 +6,23 @@ from fieldservice.files import undone_on_error
 from visits.checklists.models import Photo
 
 
-def test_files_written_in_a_failed_block_are_deleted():
-    photo = Photo(visit_id=1, sha256="ab" * 32)
-
-    with pytest.raises(RuntimeError), undone_on_error() as files:
+def _write_then_fail(photo: Photo, written: list[str]) -> None:
+    with undone_on_error() as files:
         files.save(photo.image, "display.jpg", b"picture")
         files.save(photo.thumbnail, "thumbnail.jpg", b"small")
-        written = [photo.image.name, photo.thumbnail.name]
+        written += [photo.image.name, photo.thumbnail.name]
         assert all(photo.image.storage.exists(name) for name in written)
         raise RuntimeError("the row could not be saved")
 
+
+def test_files_written_in_a_failed_block_are_deleted():
+    photo = Photo(visit_id=1, sha256="ab" * 32)
+    written: list[str] = []
+
+    with pytest.raises(RuntimeError):
+        _write_then_fail(photo, written)
+
+    assert len(written) == 2
     assert not any(photo.image.storage.exists(name) for name in written)
 
 

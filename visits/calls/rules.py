@@ -45,7 +45,7 @@ def reminder_times(
     quiet_end: time,
     tz: tzinfo,
 ) -> dict[CallPurpose, datetime]:
-    """When to call before a visit (rule 2: remind, confirm the time): the day
+    """When to call before a visit (docs/rules.md#reminder-calls): the day
     before at `day_before_at`, and `minutes_before` the appointed time. A time
     in the quiet hours moves to their end; a reminder that would fall before
     `now` is made now, and one that would come only after the visit started is

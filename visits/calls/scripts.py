@@ -1,5 +1,5 @@
 """What the calls say, in the customer's language, from the standard phrases
-(home-visit rules 1.7, 13a): "好的,我们会按照您约定的XX时间,准时到您哪儿"."""
+(docs/rules.md#reminder-calls): "好的,我们会按照您约定的XX时间,准时到您哪儿"."""
 
 from dataclasses import dataclass
 from datetime import datetime

@@ -10,7 +10,7 @@ from visits.lifecycle.models import Visit, VisitKind
 
 
 class ChecklistStage(models.TextChoices):
-    """Where in the visit an item belongs (home-visit rules 3-9)."""
+    """Where in the visit an item belongs (docs/rules.md, by stage)."""
 
     BEFORE_DEPARTURE = "before_departure", _("Before departure")
     AT_THE_DOOR = "at_the_door", _("At the door")

@@ -11,7 +11,7 @@ RURAL = "rural"  # 乡镇及农村
 
 
 def item_is_required(*, is_required: bool, condition: str, area_tier: str) -> bool:
-    """Rule 4.1 (004:L208) and its kin: an item may be required only for
+    """docs/rules.md#shoe-covers and its kin: an item may be required only for
     county/city/district-and-above customers ("urban_only"); for township and
     rural customers it is then optional, left to local custom."""
     if not is_required:

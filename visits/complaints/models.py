@@ -25,7 +25,7 @@ class ComplaintState(models.TextChoices):
 
 
 class Complaint(models.Model):
-    """A complaint on a visit (投诉), with its clocks (rules 11.5-11.6): first
+    """A complaint on a visit (投诉), with its clocks (docs/rules.md#complaint-first-response, #complaint-resolution): first
     response within COMPLAINT_FIRST_RESPONSE_HOURS, final resolution within
     COMPLAINT_RESOLUTION_WORKING_DAYS working days."""
 

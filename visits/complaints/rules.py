@@ -22,7 +22,7 @@ def add_working_days(
     tz: tzinfo,
 ) -> datetime:
     """The moment `days` working days after `start`, at the same local time
-    (rule 11.6: a final answer within 7 working days)."""
+    (docs/rules.md#complaint-resolution)."""
     local = start.astimezone(tz)
     day, remaining = local.date(), days
     while remaining > 0:

@@ -84,7 +84,7 @@ def complaint_file(*, visit: Visit, by: User, description: str) -> Complaint:
 
 @transaction.atomic
 def complaint_respond(*, complaint: Complaint, by: User, response: str) -> Complaint:
-    """The first response to the customer (within 48 h, rule 11.6)."""
+    """The first response to the customer (within 48 h, docs/rules.md#complaint-first-response)."""
     require_dispatcher(by)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.state != ComplaintState.OPEN:
@@ -100,7 +100,7 @@ def complaint_respond(*, complaint: Complaint, by: User, response: str) -> Compl
 
 @transaction.atomic
 def complaint_resolve(*, complaint: Complaint, by: User, resolution: str) -> Complaint:
-    """The final resolution (within 7 working days, rule 11.6)."""
+    """The final resolution (docs/rules.md#complaint-resolution)."""
     require_dispatcher(by)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.state == ComplaintState.RESOLVED:

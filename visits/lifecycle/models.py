@@ -292,7 +292,7 @@ class LeaveReason(models.TextChoices):
 
 
 class TemporaryLeave(models.Model):
-    """The technician stepped away from the site (暂时离开, rules 6.1-6.3)."""
+    """The technician stepped away from the site (暂时离开, docs/rules.md#temporary-leave)."""
 
     visit = models.ForeignKey(
         Visit, on_delete=models.PROTECT, related_name="leaves", verbose_name=_("visit")

@@ -110,14 +110,14 @@ class ArrivalPunctuality:
 
     @property
     def is_reason_required(self) -> bool:
-        """A late arrival must be explained (home-visit rules 3.1)."""
+        """A late arrival must be explained (docs/rules.md#arrival-tolerance)."""
         return self.status is Punctuality.LATE
 
 
 def arrival_punctuality(
     *, appointed: datetime, arrived: datetime, tolerance: timedelta
 ) -> ArrivalPunctuality:
-    """Rule 3.1 (004:L200): arrival may differ from the appointed time by at most
+    """docs/rules.md#arrival-tolerance: arrival may differ from the appointed time by at most
     the tolerance (10 minutes by default). The boundary itself is on time."""
     if appointed.tzinfo is None or arrived.tzinfo is None:
         raise ValueError("appointed and arrived must be timezone-aware")
@@ -146,7 +146,7 @@ class LeaveProblem(enum.StrEnum):
 def temporary_leave_problems(
     *, is_returning: bool | None, fix_deadline: datetime | None, now: datetime
 ) -> list[LeaveProblem]:
-    """Rules 6.1-6.3 (004:L367): the technician must tell the customer whether he
+    """docs/rules.md#temporary-leave: the technician must tell the customer whether he
     will come back; if not, he commits to a deadline for the service to work
     (调通/修通时限), which must lie in the future. Returns what is wrong, if anything."""
     if is_returning is None:

@@ -353,7 +353,7 @@ def visit_reschedule(
 
 @transaction.atomic
 def visit_reassign(*, visit: Visit, technician: User, by: User, reason: str) -> Visit:
-    """Gives a scheduled visit to another technician (rule 1.15)."""
+    """Gives a scheduled visit to another technician (docs/rules.md#reassign)."""
     require_dispatcher(by)
     visit = _lock(visit)
     if visit.state != VisitState.SCHEDULED:
@@ -471,7 +471,7 @@ def visit_start_travel(*, visit: Visit, by: User, at: datetime | None = None) ->
 def visit_arrive(
     *, visit: Visit, by: User, late_reason: str = "", at: datetime | None = None
 ) -> Visit:
-    """Records arrival at the server's time and judges punctuality (rule 3.1).
+    """Records arrival at the server's time and judges punctuality (docs/rules.md#arrival-tolerance).
     A late arrival without a reason is refused and records nothing, so the
     phone can ask for the reason and send the arrival again."""
     at = _now(at)
@@ -532,7 +532,7 @@ def visit_leave(
     note: str = "",
     at: datetime | None = None,
 ) -> TemporaryLeave:
-    """The technician leaves the site for a while (rules 6.1-6.3). He must say
+    """The technician leaves the site for a while (docs/rules.md#temporary-leave). He must say
     whether he returns; if not, he commits to a fix deadline in the future."""
     at = _now(at)
     visit, from_state = visit_step_begin(visit, Transition.LEAVE, by, at=at)

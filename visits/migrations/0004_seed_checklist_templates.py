@@ -1,5 +1,5 @@
 """Seeds version 1 of the conduct checklist for installations and repairs from
-shared/domain/home-visit-rules.md (sections 3-9; references in `source`)."""
+the home-visit rules (docs/rules.md; source references in `source`)."""
 
 from django.db import migrations
 from django.utils import timezone

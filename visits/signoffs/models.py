@@ -9,7 +9,7 @@ from visits.lifecycle.models import Visit
 
 
 class Promotion(models.Model):
-    """The seasonal leaflet of the service card (时令性宣传页, rule 8.3)."""
+    """The seasonal leaflet of the service card (时令性宣传页, docs/rules.md#service-card)."""
 
     title_zh = models.CharField(_("title (Chinese)"), max_length=100)
     title_en = models.CharField(_("title (English)"), max_length=100)

@@ -153,7 +153,7 @@ def promotion_on(day) -> Promotion | None:
 
 
 def service_card(visit: Visit, *, at: datetime) -> dict:
-    """The service card (rule 8.3): technician name and employee number, contact
+    """The service card (docs/rules.md#service-card): technician name and employee number, contact
     phone, customer-service hotline and the seasonal promotion in force that day,
     in the customer's language."""
     language = _language(visit)

@@ -9,7 +9,7 @@ from visits.checklists.rules import (
     missing_items,
 )
 
-# --- The checklist (rules 4.1 and the completion guard) ---------------------
+# --- The checklist (docs/rules.md#shoe-covers, #checklist-complete) ---------------------
 
 
 @pytest.mark.parametrize(

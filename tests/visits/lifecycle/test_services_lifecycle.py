@@ -377,7 +377,7 @@ def test_work_is_not_done_while_required_checklist_items_are_missing(
     assert [missing["code"] for missing in caught.value.extra["missing"]] == required
 
 
-# --- Arrival (rule 3.1) ------------------------------------------------------
+# --- Arrival (docs/rules.md#arrival-tolerance) ------------------------------------------------------
 
 
 def en_route_visit(dispatcher, technician):
@@ -484,7 +484,7 @@ def test_arrival_is_judged_by_the_tolerance_agreed_at_booking_not_the_current_on
     assert arrival(visit)["punctuality"] == "on_time"
 
 
-# --- Temporary leave (rules 6.1-6.3) -----------------------------------------
+# --- Temporary leave (docs/rules.md#temporary-leave) -----------------------------------------
 
 LEAVE_AT = STEP_AT[T.LEAVE]
 LEAVE_FIELDS = ("reason", "note", "is_returning", "fix_deadline", "left_at")
