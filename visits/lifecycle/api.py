@@ -371,7 +371,7 @@ class VisitStepApi(IdempotentWritesMixin, APIView):
         raise NotImplementedError
 
     def post(self, request, pk: int):
-        visit = get_object_or_404(selectors.visits_visible_to(request.user), pk=pk)
+        visit = selectors.visible_visit_or_404(request.user, pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.take_step(visit=visit, user=request.user, data=serializer.validated_data)
@@ -585,7 +585,7 @@ class UnknownVisitActionApi(APIView):
 
     @extend_schema(exclude=True)
     def post(self, request, pk: int, name: str):
-        get_object_or_404(selectors.visits_visible_to(request.user), pk=pk)
+        selectors.visible_visit_or_404(request.user, pk)
         raise InvalidTransition(
             _("Unknown step %(name)s. Steps are: %(steps)s.")
             % {"name": name, "steps": ", ".join(STEP_VIEWS)},
