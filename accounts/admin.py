@@ -3,7 +3,30 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CompanySettings, Customer, Role, TechnicianProfile, User
+from accounts.policies import can_dispatch
 from accounts.services import dispatcher_access_grant
+
+
+class DispatcherOnlyAdminMixin:
+    """For pages showing evidence from customers' homes: dispatchers and
+    administrators only. A staff account of another role (a technician given
+    admin access by mistake) sees none of it, whatever its permissions."""
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can_dispatch(request.user) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return can_dispatch(request.user) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request, *args) -> bool:
+        return can_dispatch(request.user) and super().has_add_permission(request, *args)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return can_dispatch(request.user) and super().has_delete_permission(
+            request, obj
+        )
 
 
 class TechnicianProfileInline(admin.StackedInline):

@@ -20,6 +20,18 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class ChangePageInlinesMixin:
+    """Read-only inlines show what exists: nothing on an add page."""
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is None:
+            return [
+                inline for inline in inlines if not issubclass(inline, ReadOnlyInline)
+            ]
+        return inlines
+
+
 class ServiceAdminMixin:
     """Shows a refused service call as an error message instead of a 500."""
 
@@ -32,12 +44,14 @@ class ServiceAdminMixin:
 
 
 class ReadOnlyInline(admin.TabularInline):
+    """Rows the system writes, shown under their parent on its change page.
+
+    Django asks an inline for its queryset without an object, so the view
+    permission must not depend on one, or the rows are silently left out.
+    """
+
     extra = 0
     can_delete = False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        # Nothing to show on an add page: the parent does not exist yet.
-        return obj is not None and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

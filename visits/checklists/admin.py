@@ -4,57 +4,123 @@ visit's page) and the versioned templates."""
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import DispatcherOnlyAdminMixin
 from fieldservice.admin import ReadOnlyInline
+from fieldservice.i18n import pick_active
 from visits.checklists import selectors, services
 from visits.checklists.models import (
     ChecklistTemplate,
     ChecklistTemplateItem,
+    ItemKind,
     Photo,
     VisitChecklistItem,
 )
 
 
-class ChecklistInline(ReadOnlyInline):
+class EvidenceMedia:
+    css = {"all": ["visits/admin.css"]}
+
+
+class ChecklistInline(DispatcherOnlyAdminMixin, ReadOnlyInline):
+    """The visit's checklist in stage order, each answer as a person reads it.
+    `is_contested` is annotated by the visit's admin, which knows the sign-off."""
+
     model = VisitChecklistItem
     fields = [
-        "position",
         "stage",
+        "position",
         "text",
         "kind",
-        "is_required",
+        "required_mark",
         "answer_value",
+        "answered",
         "photos",
     ]
     readonly_fields = fields
     ordering = ["position", "id"]
+    Media = EvidenceMedia
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("answer").with_photo_count()
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("answer", "answer__answered_by")
+            .with_photo_count()
+        )
+
+    @admin.display(description=_("required"))
+    def required_mark(self, item: VisitChecklistItem):
+        if not item.is_required:
+            return _("optional")
+        return format_html('<strong class="fs-required">{}</strong>', _("required"))
 
     @admin.display(description=_("answer"))
-    def answer_value(self, item: VisitChecklistItem) -> str:
+    def answer_value(self, item: VisitChecklistItem):
         answer = selectors.answer_of(item)
-        return "-" if answer is None else f"{answer.value!r} {answer.note}".strip()
+        text = "-" if answer is None else readable_answer(item, answer.value)
+        if answer is not None and answer.note:
+            text = f"{text} ({answer.note})"
+        if getattr(item, "is_contested", False):
+            return format_html(
+                '<span class="fs-contested">{} <strong>{}</strong></span>',
+                text,
+                _("Contested by the customer at sign-off"),
+            )
+        return text
+
+    @admin.display(description=_("answered"))
+    def answered(self, item: VisitChecklistItem) -> str:
+        answer = selectors.answer_of(item)
+        if answer is None:
+            return "-"
+        moment = timezone.localtime(answer.captured_at or answer.received_at)
+        return f"{answer.answered_by} {moment:%Y-%m-%d %H:%M}"
 
     @admin.display(description=_("photos"))
     def photos(self, item: VisitChecklistItem) -> int:
-        return item.photo_count
+        return item.photo_count  # type: ignore[attr-defined]  # annotated
 
 
-class PhotoInline(ReadOnlyInline):
+def readable_answer(item: VisitChecklistItem, value) -> str:
+    """An answer as a dispatcher reads it, in the page's language."""
+    if value is None:
+        return "-"
+    if item.kind == ItemKind.CONFIRM:
+        return str(_("Yes") if value else _("No"))
+    if item.kind == ItemKind.CHOICE:
+        for choice in item.choices:
+            if isinstance(choice, dict) and choice.get("value") == value:
+                return pick_active(
+                    str(choice.get("zh") or value), str(choice.get("en") or value)
+                )
+    return str(value)
+
+
+class PhotoInline(DispatcherOnlyAdminMixin, ReadOnlyInline):
+    """Thumbnails that open the full photo. Both are served by the photo API,
+    which checks that the signed-in user may see the visit."""
+
     model = Photo
-    fields = ["preview", "item", "sha256", "captured_at", "uploaded_at"]
+    fields = ["preview", "item", "captured_at", "uploaded_at", "uploaded_by", "sha256"]
     readonly_fields = fields
+    ordering = ["uploaded_at", "id"]
+    Media = EvidenceMedia
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("item", "uploaded_by")
 
     @admin.display(description=_("photo"))
     def preview(self, photo: Photo):
         return format_html(
-            '<a href="{}"><img src="{}" style="max-height:80px"></a>',
+            '<a href="{}" target="_blank" rel="noopener">'
+            '<img class="fs-thumbnail" src="{}" alt="{}"></a>',
             reverse("photo-image", args=[photo.id]),
             reverse("photo-thumbnail", args=[photo.id]),
+            _("Photo %(id)s") % {"id": photo.id},
         )
 
 

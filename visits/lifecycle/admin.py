@@ -12,8 +12,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import DispatcherOnlyAdminMixin
 from accounts.models import AreaTier, Role
-from fieldservice.admin import ReadOnlyInline, ServiceAdminMixin
+from fieldservice.admin import (
+    ChangePageInlinesMixin,
+    ReadOnlyInline,
+    ServiceAdminMixin,
+)
 from visits.lifecycle import services
 from visits.lifecycle.models import TemporaryLeave, Visit, VisitEvent, WorkOrder
 from visits.lifecycle.rules import VisitState
@@ -52,7 +57,7 @@ class WorkOrderForm(forms.ModelForm):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class WorkOrderAdmin(ServiceAdminMixin, ChangePageInlinesMixin, admin.ModelAdmin):
     form = WorkOrderForm
     list_display = [
         "number",
@@ -146,7 +151,7 @@ class DayFilter(admin.SimpleListFilter):
         )
 
 
-class LeaveInline(ReadOnlyInline):
+class LeaveInline(DispatcherOnlyAdminMixin, ReadOnlyInline):
     model = TemporaryLeave
     fields = [
         "reason",
@@ -159,11 +164,14 @@ class LeaveInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class EventInline(ReadOnlyInline):
+class EventInline(DispatcherOnlyAdminMixin, ReadOnlyInline):
     model = VisitEvent
     fields = ["at", "kind", "from_state", "to_state", "actor", "data"]
     readonly_fields = fields
     ordering = ["at", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
 
 class VisitForm(forms.ModelForm):
@@ -191,7 +199,12 @@ class VisitForm(forms.ModelForm):
             ].queryset.filter(role=Role.TECHNICIAN, technician_profile__is_active=True)
 
 
-class VisitAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class VisitAdmin(
+    DispatcherOnlyAdminMixin,
+    ServiceAdminMixin,
+    ChangePageInlinesMixin,
+    admin.ModelAdmin,
+):
     form = VisitForm
     list_display = [
         "__str__",

@@ -1,0 +1,182 @@
+"""The evidence on the dispatcher's visit and sign-off pages: answers, photos,
+leaves, events, the contested items and the signature, for dispatchers and
+administrators only."""
+
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission
+from PIL import Image
+
+from accounts.services import dispatcher_create
+from tests.factories import TechnicianFactory
+from tests.signing import all_confirmed, sign
+from tests.visits.checklists.checklist_helpers import answer_everything, book
+from visits.models import Photo, SignOff
+
+pytestmark = pytest.mark.django_db
+
+CONTESTED = "shoe_covers"
+
+
+@pytest.fixture
+def signed_visit(api):
+    """A visit worked through the phone's API: a temporary leave, every item
+    answered (photos too), signed with one conduct item contested."""
+    technician = TechnicianFactory()
+    visit = book(technician)
+    api.as_user(technician)
+    steps = [
+        ("start-travel", {}),
+        ("arrive", {}),
+        ("start-work", {}),
+        ("leave", {"reason": "fetch_materials", "is_returning": True}),
+        ("return", {}),
+    ]
+    for step, body in steps:
+        response = api.post(
+            f"/api/v1/visits/{visit.id}/actions/{step}/", body, format="json"
+        )
+        assert response.status_code == 200, response.json()
+    answer_everything(api, visit)
+    response = api.post(f"/api/v1/visits/{visit.id}/actions/finish-work/")
+    assert response.status_code == 200, response.json()
+    conduct = all_confirmed(visit)
+    assert CONTESTED in [entry["code"] for entry in conduct]
+    for entry in conduct:
+        if entry["code"] == CONTESTED:
+            entry.update(confirmed=False, comment="没有穿鞋套")
+    sign(visit, by=technician, conduct=conduct)
+    visit.refresh_from_db()
+    return visit
+
+
+@pytest.fixture
+def desk(client):
+    client.force_login(dispatcher_create(username="desk", password=None))
+    return client
+
+
+@pytest.fixture(params=["dispatcher", "superuser"])
+def reviewer(request, client, admin_user):
+    if request.param == "dispatcher":
+        client.force_login(dispatcher_create(username="desk", password=None))
+    else:
+        client.force_login(admin_user)
+    return client
+
+
+def is_image(response, image_format: str) -> bool:
+    body = b"".join(response.streaming_content)
+    return Image.open(io.BytesIO(body)).format == image_format
+
+
+def test_the_visit_page_shows_answers_photos_leaves_and_events(reviewer, signed_visit):
+    response = reviewer.get(
+        f"/admin/visits/visit/{signed_visit.id}/change/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    checklist = page.find(id="checklist-group")
+    texts = [cell.get_text(strip=True) for cell in checklist.select("td.field-text")]
+    assert texts == [
+        item.text_en for item in signed_visit.checklist.order_by("position")
+    ]
+    answers = [
+        cell.get_text(" ", strip=True)
+        for cell in checklist.select("td.field-answer_value")
+    ]
+    assert "换了光猫" in answers  # the text item's answer
+    assert "Yes" in answers  # a confirmed item
+    contested = checklist.select("td.field-answer_value .fs-contested")
+    assert len(contested) == 1
+    assert "Contested by the customer" in contested[0].get_text()
+
+    photos = page.find(id="photos-group")
+    links = photos.select("td.field-preview a")
+    assert len(links) == Photo.objects.filter(visit=signed_visit).count() > 0
+    for link in links:
+        full = reviewer.get(link["href"])
+        thumbnail = reviewer.get(link.find("img")["src"])
+        assert (full.status_code, thumbnail.status_code) == (200, 200)
+        assert is_image(full, "JPEG")
+        assert is_image(thumbnail, "JPEG")
+
+    leaves = page.find(id="leaves-group")
+    assert (
+        "Fetch materials" in leaves.get_text() or "fetch" in leaves.get_text().lower()
+    )
+    assert len(leaves.select("tr.has_original, tbody tr.form-row")) == 1
+    events = page.find(id="events-group")
+    kinds = [cell.get_text(strip=True) for cell in events.select("td.field-kind")]
+    assert len(kinds) == signed_visit.events.count() >= 7
+
+
+def test_the_visit_page_in_chinese_shows_the_evidence(desk, signed_visit):
+    response = desk.get(
+        f"/admin/visits/visit/{signed_visit.id}/change/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    texts = [
+        cell.get_text(strip=True)
+        for cell in page.find(id="checklist-group").select("td.field-text")
+    ]
+    assert texts == [
+        item.text_zh for item in signed_visit.checklist.order_by("position")
+    ]
+
+
+def test_the_sign_off_page_lists_contested_items_and_shows_the_signature(
+    reviewer, signed_visit
+):
+    record = SignOff.objects.get(visit=signed_visit)
+
+    response = reviewer.get(
+        f"/admin/visits/signoff/{record.id}/change/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    listed = page.select("ul.fs-contested-list li")
+    assert len(listed) == 1
+    assert "没有穿鞋套" in listed[0].get_text()
+    image = page.select_one("div.field-signature_image img")
+    signature = reviewer.get(image["src"])
+    assert signature.status_code == 200
+    assert signature["Content-Type"] == "image/png"
+    assert is_image(signature, "PNG")
+    conduct = page.find(id="conduct-group")
+    assert len(conduct.select(".fs-contested")) == 1
+
+
+@pytest.fixture
+def staff_technician(client, signed_visit):
+    """A technician given staff access and every view permission by mistake."""
+    user = signed_visit.technician
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    client.force_login(user)
+    return client
+
+
+def test_a_staff_technician_sees_no_visit_page(staff_technician, signed_visit):
+    response = staff_technician.get(f"/admin/visits/visit/{signed_visit.id}/change/")
+
+    assert response.status_code == 403
+
+
+def test_a_staff_technician_gets_no_sign_off_page_or_signature(
+    staff_technician, signed_visit
+):
+    record = SignOff.objects.get(visit=signed_visit)
+
+    page = staff_technician.get(f"/admin/visits/signoff/{record.id}/change/")
+    signature = staff_technician.get(f"/admin/visits/signoff/{record.id}/signature.png")
+
+    assert page.status_code == 403
+    assert signature.status_code == 403
