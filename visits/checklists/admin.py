@@ -1,6 +1,7 @@
 """The admin of the conduct checklist: a visit's items and photos (shown on the
 visit's page) and the versioned templates."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import DispatcherOnlyAdminMixin
 from fieldservice.admin import ReadOnlyInline
+from fieldservice.errors import ApplicationError
 from fieldservice.i18n import pick_active
 from visits.checklists import selectors, services
 from visits.checklists.models import (
@@ -124,8 +126,47 @@ class PhotoInline(DispatcherOnlyAdminMixin, ReadOnlyInline):
         )
 
 
+class TemplateItemForm(forms.ModelForm):
+    """Says at once what a technician could not answer; publishing checks again."""
+
+    class Meta:
+        model = ChecklistTemplateItem
+        fields = [
+            "position",
+            "stage",
+            "code",
+            "text_zh",
+            "text_en",
+            "kind",
+            "is_required",
+            "condition",
+            "choices",
+            "min_value",
+            "max_value",
+            "source",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        candidate = ChecklistTemplateItem(
+            kind=data.get("kind"),
+            choices=data.get("choices"),
+            min_value=data.get("min_value"),
+            max_value=data.get("max_value"),
+        )
+        messages = services.template_item_problem_messages(candidate)
+        if messages:
+            raise forms.ValidationError(
+                [message[:1].upper() + message[1:] for message in messages]
+            )
+        return data
+
+
 class TemplateItemInline(admin.TabularInline):
     model = ChecklistTemplateItem
+    form = TemplateItemForm
     extra = 0
     fields = [
         "position",
@@ -186,8 +227,21 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected drafts"))
     def publish(self, request, queryset):
         for template in queryset:
-            services.template_publish(template=template)
-        self.message_user(request, _("Published."), messages.SUCCESS)
+            try:
+                services.template_publish(template=template)
+            except ApplicationError as error:
+                self.message_user(
+                    request,
+                    _("%(template)s was not published: %(reason)s")
+                    % {"template": template, "reason": error.detail},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(template)s published.") % {"template": template},
+                    messages.SUCCESS,
+                )
 
     @admin.action(description=_("Start a new draft version from the selected template"))
     def new_draft_version(self, request, queryset):

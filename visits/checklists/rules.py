@@ -71,3 +71,68 @@ ANSWERABLE_STATES = frozenset(
 def is_answerable(state: str) -> bool:
     """Whether a visit in `state` still takes checklist answers and photos."""
     return state in ANSWERABLE_STATES
+
+
+class ItemProblem(enum.StrEnum):
+    """What makes a template item unanswerable or misleading (docs/rules.md#checklist-templates)."""
+
+    CHOICES_NOT_A_LIST = "choices_not_a_list"
+    NO_CHOICES = "no_choices"
+    CHOICE_NOT_AN_OBJECT = "choice_not_an_object"
+    CHOICE_VALUE_BLANK = "choice_value_blank"
+    CHOICE_LABEL_BLANK = "choice_label_blank"
+    CHOICE_KEYS_UNKNOWN = "choice_keys_unknown"
+    CHOICE_DUPLICATE = "choice_duplicate"
+    CHOICES_ON_OTHER_KIND = "choices_on_other_kind"
+    RANGE_ON_OTHER_KIND = "range_on_other_kind"
+    RANGE_INVERTED = "range_inverted"
+
+
+CHOICE_KEYS = frozenset({"value", "zh", "en"})
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def template_item_problems(
+    *, kind: str, choices: object, min_value: object, max_value: object
+) -> list[ItemProblem]:
+    """Everything wrong with one template item as an administrator entered it.
+
+    A choice item needs a list of {"value", "zh", "en"} objects whose values are
+    non-blank, distinct strings with a label in both languages; other kinds have
+    no choices. Only number items have a range, and its minimum is at most its
+    maximum. `min_value`/`max_value` are numbers or None."""
+    problems: list[ItemProblem] = []
+    if kind == "choice":
+        if not isinstance(choices, list):
+            return [ItemProblem.CHOICES_NOT_A_LIST]
+        if not choices:
+            problems.append(ItemProblem.NO_CHOICES)
+        seen: set[str] = set()
+        for choice in choices:
+            if not isinstance(choice, dict):
+                problems.append(ItemProblem.CHOICE_NOT_AN_OBJECT)
+                continue
+            if set(choice) - CHOICE_KEYS:
+                problems.append(ItemProblem.CHOICE_KEYS_UNKNOWN)
+            value = choice.get("value")
+            if not _is_text(value):
+                problems.append(ItemProblem.CHOICE_VALUE_BLANK)
+            elif value.strip() in seen:  # type: ignore[union-attr]  # checked text
+                problems.append(ItemProblem.CHOICE_DUPLICATE)
+            else:
+                seen.add(value.strip())  # type: ignore[union-attr]  # checked text
+            if not (_is_text(choice.get("zh")) and _is_text(choice.get("en"))):
+                problems.append(ItemProblem.CHOICE_LABEL_BLANK)
+    elif choices not in (None, [], ""):
+        problems.append(ItemProblem.CHOICES_ON_OTHER_KIND)
+    if kind == "number":
+        if (
+            min_value is not None and max_value is not None and min_value > max_value  # type: ignore[operator]  # numbers
+        ):
+            problems.append(ItemProblem.RANGE_INVERTED)
+    elif min_value is not None or max_value is not None:
+        problems.append(ItemProblem.RANGE_ON_OTHER_KIND)
+    return list(dict.fromkeys(problems))

@@ -278,11 +278,69 @@ def template_publish(*, template: ChecklistTemplate) -> ChecklistTemplate:
     template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
     if template.is_published:
         return template
-    if not template.items.exists():
+    items = list(template.items.order_by("position", "id"))
+    if not items:
         raise InvalidInput(_("A checklist without items cannot be published."))
+    template_items_check(items=items)
     template.published_at = timezone.now()
     template.save(update_fields=["published_at"])
     return template
+
+
+ITEM_PROBLEM_MESSAGES = {
+    rules.ItemProblem.CHOICES_NOT_A_LIST: _(
+        'the choices must be a list like [{"value": "a", "zh": "…", "en": "…"}]'
+    ),
+    rules.ItemProblem.NO_CHOICES: _("a choice item needs at least one choice"),
+    rules.ItemProblem.CHOICE_NOT_AN_OBJECT: _(
+        'each choice must be an object like {"value": "a", "zh": "…", "en": "…"}'
+    ),
+    rules.ItemProblem.CHOICE_VALUE_BLANK: _(
+        'each choice needs a "value" that is non-blank text'
+    ),
+    rules.ItemProblem.CHOICE_LABEL_BLANK: _(
+        'each choice needs a Chinese ("zh") and an English ("en") label'
+    ),
+    rules.ItemProblem.CHOICE_KEYS_UNKNOWN: _(
+        'a choice has keys other than "value", "zh" and "en"'
+    ),
+    rules.ItemProblem.CHOICE_DUPLICATE: _("two choices have the same value"),
+    rules.ItemProblem.CHOICES_ON_OTHER_KIND: _("only choice items have choices"),
+    rules.ItemProblem.RANGE_ON_OTHER_KIND: _(
+        "only number items have a minimum or maximum"
+    ),
+    rules.ItemProblem.RANGE_INVERTED: _("the minimum is greater than the maximum"),
+}
+
+
+def template_item_problem_messages(item: ChecklistTemplateItem) -> list[str]:
+    """What is wrong with one template item, as sentences for the administrator."""
+    problems = rules.template_item_problems(
+        kind=item.kind,
+        choices=item.choices,
+        min_value=item.min_value,
+        max_value=item.max_value,
+    )
+    return [str(ITEM_PROBLEM_MESSAGES[problem]) for problem in problems]
+
+
+def template_items_check(*, items: list[ChecklistTemplateItem]) -> None:
+    """Refuses items a technician could not answer, naming each and its problems."""
+    separator = str(_("; "))
+    faults = [
+        str(
+            _("%(code)s: %(problems)s.")
+            % {"code": item.code, "problems": separator.join(messages)}
+        )
+        for item in items
+        if (messages := template_item_problem_messages(item))
+    ]
+    if faults:
+        raise InvalidInput(
+            _("This checklist cannot be published: %(faults)s")
+            % {"faults": " ".join(faults)},
+            code="template_invalid",
+        )
 
 
 @transaction.atomic

@@ -3,10 +3,12 @@
 import pytest
 
 from visits.checklists.rules import (
+    ItemProblem,
     ItemProgress,
     MissingReason,
     item_is_required,
     missing_items,
+    template_item_problems,
 )
 
 # --- The checklist (docs/rules.md#shoe-covers, #checklist-complete) ---------------------
@@ -90,3 +92,77 @@ def test_missing_items_keep_the_checklist_order():
     ]
 
     assert [item_id for item_id, _reason in missing_items(items)] == [7, 3, 5]
+
+
+# --- Template items (docs/rules.md#checklist-templates) ---------------------------
+
+GOOD_CHOICES = [
+    {"value": "replaced", "zh": "更换", "en": "Replaced"},
+    {"value": "repaired", "zh": "维修", "en": "Repaired"},
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "choices", "min_value", "max_value", "expected"),
+    [
+        ("choice", GOOD_CHOICES, None, None, []),
+        ("confirm", [], None, None, []),
+        ("text", None, None, None, []),
+        ("number", [], -30, 10, []),
+        ("number", [], 5, 5, []),
+        ("number", [], None, 10, []),
+        ("choice", [], None, None, [ItemProblem.NO_CHOICES]),
+        ("choice", {"a": "b"}, None, None, [ItemProblem.CHOICES_NOT_A_LIST]),
+        ("choice", "a,b", None, None, [ItemProblem.CHOICES_NOT_A_LIST]),
+        ("choice", None, None, None, [ItemProblem.CHOICES_NOT_A_LIST]),
+        ("choice", ["a", "b"], None, None, [ItemProblem.CHOICE_NOT_AN_OBJECT]),
+        (
+            "choice",
+            [*GOOD_CHOICES, {"value": "replaced", "zh": "又一个", "en": "Again"}],
+            None,
+            None,
+            [ItemProblem.CHOICE_DUPLICATE],
+        ),
+        (
+            "choice",
+            [{"value": "  ", "zh": "空", "en": "Blank"}],
+            None,
+            None,
+            [ItemProblem.CHOICE_VALUE_BLANK],
+        ),
+        (
+            "choice",
+            [{"value": 1, "zh": "一", "en": "One"}],
+            None,
+            None,
+            [ItemProblem.CHOICE_VALUE_BLANK],
+        ),
+        (
+            "choice",
+            [{"value": "a", "zh": "", "en": "A"}],
+            None,
+            None,
+            [ItemProblem.CHOICE_LABEL_BLANK],
+        ),
+        (
+            "choice",
+            [{"value": "a", "zh": "甲", "en": "A", "colour": "red"}],
+            None,
+            None,
+            [ItemProblem.CHOICE_KEYS_UNKNOWN],
+        ),
+        ("confirm", GOOD_CHOICES, None, None, [ItemProblem.CHOICES_ON_OTHER_KIND]),
+        ("number", [], 10, -30, [ItemProblem.RANGE_INVERTED]),
+        ("text", [], 0, None, [ItemProblem.RANGE_ON_OTHER_KIND]),
+        ("choice", GOOD_CHOICES, None, 3, [ItemProblem.RANGE_ON_OTHER_KIND]),
+    ],
+)
+def test_malformed_template_items_are_named(
+    kind, choices, min_value, max_value, expected
+):
+    assert (
+        template_item_problems(
+            kind=kind, choices=choices, min_value=min_value, max_value=max_value
+        )
+        == expected
+    )
