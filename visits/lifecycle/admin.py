@@ -19,7 +19,7 @@ from fieldservice.admin import (
     ReadOnlyInline,
     ServiceAdminMixin,
 )
-from visits.lifecycle import services
+from visits.lifecycle import selectors, services
 from visits.lifecycle.models import TemporaryLeave, Visit, VisitEvent, WorkOrder
 from visits.lifecycle.rules import VisitState
 
@@ -93,7 +93,9 @@ class WorkOrderAdmin(ServiceAdminMixin, ChangePageInlinesMixin, admin.ModelAdmin
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
+        signed = ["description"] if selectors.work_order_is_signed(obj) else []
         return [
+            *signed,
             "number",
             "customer",
             "customer_name",
@@ -113,7 +115,14 @@ class WorkOrderAdmin(ServiceAdminMixin, ChangePageInlinesMixin, admin.ModelAdmin
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["description"])
+            # A field shown read-only is not in the form: a forged value never
+            # reaches here, and the service refuses a change after sign-off.
+            if "description" in form.changed_data:
+                services.work_order_update_description(
+                    work_order=obj,
+                    description=form.cleaned_data["description"],
+                    by=request.user,
+                )
             return
         data = form.cleaned_data
         created = services.work_order_create(

@@ -79,3 +79,9 @@ def visible_visit_or_404(user: User, pk: int, *related: str) -> Visit:
     if related:
         visits = visits.select_related(*related)
     return get_object_or_404(visits, pk=pk)
+
+
+def work_order_is_signed(work_order: WorkOrder) -> bool:
+    """Whether a customer has signed for a visit of the work order: from then on
+    what the signature covers is frozen (docs/rules.md#signed-record)."""
+    return work_order.visits.filter(signed_off_at__isnull=False).exists()

@@ -25,8 +25,8 @@ from accounts.models import (
     User,
 )
 from accounts.policies import require_dispatcher
-from fieldservice.errors import InvalidInput, InvalidTransition
-from visits.lifecycle import hooks, policies, rules
+from fieldservice.errors import Conflict, InvalidInput, InvalidTransition
+from visits.lifecycle import hooks, policies, rules, selectors
 from visits.lifecycle.hooks import VisitChange
 from visits.lifecycle.models import (
     TRANSITION_LABELS,
@@ -160,6 +160,30 @@ def work_order_create(
     work_order.number = _next_work_order_number(timezone.localdate(now))
     work_order.full_clean()
     work_order.save()
+    return work_order
+
+
+@transaction.atomic
+def work_order_update_description(
+    *, work_order: WorkOrder, description: str, by: User
+) -> WorkOrder:
+    """Changes what the work order says about the job, until a customer signs:
+    the signature covers the description (docs/rules.md#signed-record)."""
+    require_dispatcher(by)
+    work_order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    if work_order.description == description:
+        return work_order
+    if selectors.work_order_is_signed(work_order):
+        raise Conflict(
+            _(
+                "A customer has signed for this work order: its description "
+                "can no longer be changed."
+            ),
+            code="work_order_signed",
+        )
+    work_order.description = description
+    work_order.full_clean()
+    work_order.save(update_fields=["description"])
     return work_order
 
 
