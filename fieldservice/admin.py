@@ -1,6 +1,7 @@
 """Admin pieces every app uses: rows the system writes are read-only, and a
 service's refusal becomes a message with nothing written."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 
@@ -33,14 +34,35 @@ class ChangePageInlinesMixin:
 
 
 class ServiceAdminMixin:
-    """Shows a refused service call as an error message instead of a 500."""
+    """Shows a service's refusal instead of a 500, with nothing written.
+
+    A refused save is rolled back (the admin's transaction), then the page is
+    built again from what was posted, the refusal shown as the form's error, so
+    the dispatcher keeps what they typed. A refusal outside a save becomes a
+    message."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ApplicationError as error:
-            self.message_user(request, str(error.detail), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            if request.method != "POST" or hasattr(request, "service_refusal"):
+                self.message_user(request, str(error.detail), messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+            request.service_refusal = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "service_refusal", None)
+        if refusal is None:
+            return form
+
+        class RefusedForm(form):
+            def clean(self):
+                super().clean()
+                raise forms.ValidationError(str(refusal.detail), code=refusal.code)
+
+        return RefusedForm
 
 
 class ReadOnlyInline(admin.TabularInline):

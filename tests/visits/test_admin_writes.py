@@ -1,13 +1,24 @@
 """Writes in the dispatcher's admin: they go through the services, what a
 signature covers stays as signed, and a refused change keeps what was typed."""
 
+from datetime import timedelta
+
 import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
 
 from accounts.services import dispatcher_create
 from fieldservice.errors import Conflict
-from tests.factories import VisitFactory
+from tests.factories import VisitFactory, WorkOrderFactory
+from tests.visits.lifecycle.service_helpers import database_rows
 from visits.lifecycle import services
 from visits.models import WorkOrder
+
+EMPTY_INLINES = {
+    f"{prefix}-{count}": 0
+    for prefix in ("checklist", "photos", "leaves", "events")
+    for count in ("TOTAL_FORMS", "INITIAL_FORMS")
+}
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +85,106 @@ def test_the_service_refuses_to_change_a_signed_description(desk, signed_visit):
     assert refused.value.code == "work_order_signed"
     order.refresh_from_db()
     assert order.description != "签收后改写的描述"
+
+
+# --- A refused booking or move keeps what the dispatcher typed ----------------------
+
+
+def local(value):
+    return timezone.localtime(value)
+
+
+def typed_values(response) -> dict:
+    page = BeautifulSoup(response.content, "html.parser")
+    form = page.find("form", id=lambda value: value and value.endswith("_form"))
+    values = {
+        field["name"]: field.get("value", "")
+        for field in form.find_all("input")
+        if field.get("name") and field.get("type") not in ("hidden", "submit")
+    }
+    for select in form.find_all("select"):
+        chosen = select.find("option", selected=True)
+        values[select["name"]] = chosen["value"] if chosen else ""
+    errors = [
+        item.get_text(strip=True) for item in page.select(".errornote, .errorlist li")
+    ]
+    return {"values": values, "errors": errors}
+
+
+def booking(order, technician, start, **extra):
+    return {
+        "work_order": order.id,
+        "technician": technician.id,
+        "appointed_start_0": local(start).strftime("%Y-%m-%d"),
+        "appointed_start_1": local(start).strftime("%H:%M:%S"),
+        "expected_duration_minutes": 90,
+        **extra,
+    }
+
+
+@pytest.fixture
+def busy_technician():
+    """A technician with a visit tomorrow at 10:00 for an hour."""
+    start = (timezone.localtime() + timedelta(days=1)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    visit = VisitFactory(appointed_start=start)
+    return visit.technician, start
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_refused_booking_keeps_what_was_typed_and_writes_nothing(
+    desk, busy_technician, language
+):
+    technician, start = busy_technician
+    order = WorkOrderFactory()
+    overlapping = start + timedelta(minutes=30)
+    before = database_rows()
+
+    response = desk.post(
+        "/admin/visits/visit/add/",
+        booking(order, technician, overlapping),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert response.status_code == 200
+    page = typed_values(response)
+    assert page["values"]["appointed_start_0"] == local(overlapping).strftime(
+        "%Y-%m-%d"
+    )
+    assert page["values"]["appointed_start_1"] == local(overlapping).strftime(
+        "%H:%M:%S"
+    )
+    assert page["values"]["expected_duration_minutes"] == "90"
+    assert page["values"]["technician"] == str(technician.id)
+    assert page["values"]["work_order"] == str(order.id)
+    expected = "已有" if language == "zh-hans" else "already"
+    assert any(expected in error for error in page["errors"]), page["errors"]
+    assert database_rows() == before
+
+
+def test_a_refused_move_keeps_what_was_typed_and_changes_nothing(desk, busy_technician):
+    technician, start = busy_technician
+    later = VisitFactory(
+        technician=technician, appointed_start=start + timedelta(hours=3)
+    )
+    onto_the_other = start + timedelta(minutes=15)
+    before = database_rows()
+
+    response = desk.post(
+        f"/admin/visits/visit/{later.id}/change/",
+        {
+            **booking(later.work_order, technician, onto_the_other),
+            "reason": "客户改约",
+            **EMPTY_INLINES,
+        },
+    )
+
+    assert response.status_code == 200
+    page = typed_values(response)
+    assert page["values"]["appointed_start_1"] == local(onto_the_other).strftime(
+        "%H:%M:%S"
+    )
+    assert page["values"]["reason"] == "客户改约"
+    assert any("already" in error for error in page["errors"]), page["errors"]
+    assert database_rows() == before
