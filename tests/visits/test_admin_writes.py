@@ -11,8 +11,9 @@ from accounts.services import dispatcher_create
 from fieldservice.errors import Conflict
 from tests.factories import VisitFactory, WorkOrderFactory
 from tests.visits.lifecycle.service_helpers import database_rows
+from visits.complaints import services as complaint_services
 from visits.lifecycle import services
-from visits.models import WorkOrder
+from visits.models import Complaint, WorkOrder
 
 EMPTY_INLINES = {
     f"{prefix}-{count}": 0
@@ -188,3 +189,86 @@ def test_a_refused_move_keeps_what_was_typed_and_changes_nothing(desk, busy_tech
     assert page["values"]["reason"] == "客户改约"
     assert any("already" in error for error in page["errors"]), page["errors"]
     assert database_rows() == before
+
+
+# --- Complaints are answered through their services -----------------------------
+
+
+@pytest.fixture
+def complaint(desk):
+    visit = VisitFactory()
+    return complaint_services.complaint_open(
+        visit=visit,
+        source="dispatcher",
+        description="技术员没有穿鞋套",
+        at=timezone.now() - timedelta(hours=1),
+        by=desk.user,
+    )
+
+
+def complaint_post(desk, complaint, **fields):
+    return desk.post(
+        f"/admin/visits/complaint/{complaint.id}/change/",
+        {"response": "", "resolution": "", **fields},
+    )
+
+
+def complaint_row(complaint) -> dict:
+    return Complaint.objects.filter(pk=complaint.pk).values().get()
+
+
+def test_answering_a_complaint_in_the_admin_stops_its_first_response_clock(
+    desk, complaint
+):
+    response = complaint_post(desk, complaint, response="已致电客户道歉")
+
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.state == "responded"
+    assert complaint.response == "已致电客户道歉"
+    assert complaint.first_responded_at is not None
+    # Past the 48-hour deadline the escalation agrees: answered, not late.
+    later = complaint.first_response_due_at + timedelta(hours=1)
+    complaint_services.complaints_escalate_overdue(now=later)
+    complaint.refresh_from_db()
+    assert complaint.escalation_level == 0
+
+
+def test_resolving_a_complaint_in_the_admin_records_both_clocks(desk, complaint):
+    complaint_post(desk, complaint, resolution="更换技术员并回访")
+
+    complaint.refresh_from_db()
+    assert complaint.state == "resolved"
+    assert complaint.resolved_at is not None
+    assert complaint.first_responded_at == complaint.resolved_at
+
+
+def test_a_complaint_text_state_and_clocks_cannot_be_posted(desk, complaint):
+    before = complaint_row(complaint)
+
+    complaint_post(
+        desk,
+        complaint,
+        state="resolved",
+        description="改写的投诉内容",
+        first_responded_at_0="2020-01-01",
+        first_responded_at_1="00:00:00",
+        escalation_level=0,
+    )
+
+    assert complaint_row(complaint) == before
+
+
+def test_a_resolved_complaint_shows_its_response_and_resolution_read_only(
+    desk, complaint
+):
+    complaint_services.complaint_resolve(
+        complaint=complaint, by=desk.user, resolution="已解决"
+    )
+
+    page = desk.get(f"/admin/visits/complaint/{complaint.id}/change/").text
+
+    assert 'name="resolution"' not in page
+    assert 'name="response"' not in page
+    assert 'name="description"' not in page
+    assert 'name="state"' not in page

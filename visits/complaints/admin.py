@@ -1,10 +1,39 @@
-from django.contrib import admin
+"""Complaints in the admin: the dispatcher answers and resolves through the
+services, so the clocks and the escalation agree with what the page says."""
 
-from visits.complaints.models import Complaint, Holiday
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin import DispatcherOnlyAdminMixin
+from fieldservice.admin import ServiceAdminMixin
+from visits.complaints import services
+from visits.complaints.models import Complaint, ComplaintState, Holiday
+
+SYSTEM_FIELDS = [
+    "visit",
+    "source",
+    "call",
+    "conduct_item",
+    "rating",
+    "state",
+    "description",
+    "opened_at",
+    "opened_by",
+    "first_response_due_at",
+    "first_responded_at",
+    "resolution_due_at",
+    "resolved_at",
+    "escalation_level",
+    "escalated_at",
+]
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(DispatcherOnlyAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
+    """Only the first response (while open) and the resolution (until resolved)
+    are written here, each by its service; the customer's text, the state and
+    the clocks are shown as recorded."""
+
     list_display = [
         "visit",
         "source",
@@ -18,21 +47,36 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_filter = ["state", "source", "escalation_level"]
     search_fields = ["visit__work_order__number", "description"]
     list_select_related = ["visit__work_order"]
-    readonly_fields = [
-        "visit",
-        "source",
-        "call",
-        "conduct_item",
-        "rating",
-        "opened_at",
-        "opened_by",
-        "first_response_due_at",
-        "resolution_due_at",
-        "first_responded_at",
-        "resolved_at",
-        "escalation_level",
-        "escalated_at",
-    ]
+    fields = [*SYSTEM_FIELDS[:7], "response", "resolution", *SYSTEM_FIELDS[7:]]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(SYSTEM_FIELDS)
+        if obj is None or obj.state != ComplaintState.OPEN:
+            readonly.append("response")
+        if obj is None or obj.state == ComplaintState.RESOLVED:
+            readonly.append("resolution")
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        for name, help_text in (
+            ("response", _("Saving a response records the first response.")),
+            ("resolution", _("Saving a resolution resolves the complaint.")),
+        ):
+            if name in form.base_fields:
+                form.base_fields[name].help_text = help_text
+        return form
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if "response" in form.changed_data:
+            services.complaint_respond(
+                complaint=obj, by=request.user, response=data["response"]
+            )
+        if "resolution" in form.changed_data:
+            services.complaint_resolve(
+                complaint=obj, by=request.user, resolution=data["resolution"]
+            )
 
     def has_add_permission(self, request) -> bool:
         return False
