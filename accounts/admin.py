@@ -1,10 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CompanySettings, Customer, Role, TechnicianProfile, User
+from accounts.models import (
+    ChangeRecord,
+    CompanySettings,
+    Customer,
+    TechnicianProfile,
+    User,
+)
 from accounts.policies import can_dispatch
-from accounts.services import dispatcher_access_grant
+from accounts.services import (
+    change_records_write,
+    dispatcher_access_sync,
+    recorded_values,
+)
 
 
 class DispatcherOnlyAdminMixin:
@@ -29,6 +40,61 @@ class DispatcherOnlyAdminMixin:
         )
 
 
+class ChangeRecordInline(GenericTabularInline):
+    """Who changed which detail, from what to what: newest first, read-only."""
+
+    model = ChangeRecord
+    fields = ["changed_at", "changed_by", "field", "old_value", "new_value"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("changes")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RecordedChangesAdminMixin:
+    """Writes a change record for every field a save changes, on the row and
+    on the rows of its inlines, and shows them on the change page."""
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is None:
+            return [inline for inline in inlines if inline is not ChangeRecordInline]
+        return inlines
+
+    def save_model(self, request, obj, form, change):
+        before = recorded_values(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            change_records_write(instance=obj, before=before, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        model = formset.model
+        if model is ChangeRecord:
+            return super().save_formset(request, form, formset, change)
+        ids = [row.instance.pk for row in formset.forms if row.instance.pk]
+        before = {
+            row.pk: recorded_values(row) for row in model.objects.filter(pk__in=ids)
+        }
+        super().save_formset(request, form, formset, change)
+        for row in formset.forms:
+            if row.instance.pk in before:
+                change_records_write(
+                    instance=row.instance,
+                    before=before[row.instance.pk],
+                    by=request.user,
+                )
+        return None
+
+
 class TechnicianProfileInline(admin.StackedInline):
     model = TechnicianProfile
     can_delete = False
@@ -36,7 +102,7 @@ class TechnicianProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RecordedChangesAdminMixin, DjangoUserAdmin):
     list_display = ["username", "get_full_name", "role", "phone", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = [
@@ -54,16 +120,16 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Field service"), {"fields": ["role", "phone", "language"]}),
     ]
-    inlines = [TechnicianProfileInline]
+    inlines = [TechnicianProfileInline, ChangeRecordInline]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if obj.role == Role.DISPATCHER:
-            dispatcher_access_grant(user=obj)
+    def save_related(self, request, form, formsets, change):
+        # After the groups field is saved, so the form cannot undo the sync.
+        super().save_related(request, form, formsets, change)
+        dispatcher_access_sync(user=form.instance)
 
 
 @admin.register(TechnicianProfile)
-class TechnicianProfileAdmin(admin.ModelAdmin):
+class TechnicianProfileAdmin(RecordedChangesAdminMixin, admin.ModelAdmin):
     list_display = ["employee_number", "user", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["employee_number", "user__first_name", "user__last_name", "phone"]
@@ -71,11 +137,39 @@ class TechnicianProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(RecordedChangesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "phone", "address", "area_tier", "language"]
     list_filter = ["area_tier", "language"]
     search_fields = ["name", "phone", "address"]
     raw_id_fields = ["user"]
+    inlines = [ChangeRecordInline]
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(admin.ModelAdmin):
+    """Every recorded change of people's details, for looking across them."""
+
+    list_display = [
+        "changed_at",
+        "content_type",
+        "object_id",
+        "field",
+        "old_value",
+        "new_value",
+        "changed_by",
+    ]
+    list_filter = ["content_type", "field"]
+    list_select_related = ["content_type", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(CompanySettings)

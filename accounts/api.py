@@ -165,6 +165,6 @@ class CustomerDetailApi(IdempotentWritesMixin, APIView):
         serializer = CustomerInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         customer = services.customer_update(
-            customer=customer, **serializer.validated_data
+            customer=customer, by=request.user, **serializer.validated_data
         )
         return Response(CustomerOutputSerializer(customer).data)

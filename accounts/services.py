@@ -1,10 +1,21 @@
 """Write paths for people: one function per use case, each in a transaction."""
 
+from datetime import datetime
+
 from django.contrib.auth.models import Group, Permission
-from django.db import IntegrityError, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Customer, Language, Role, TechnicianProfile, User
+from accounts.models import (
+    ChangeRecord,
+    Customer,
+    Language,
+    Role,
+    TechnicianProfile,
+    User,
+)
 from fieldservice.errors import InvalidInput
 
 DISPATCHER_GROUP = "dispatchers"
@@ -18,6 +29,7 @@ DISPATCHER_PERMISSIONS = {
         "change_customer",
         "view_customer",
         "view_companysettings",
+        "view_changerecord",
     ],
     "visits": [
         "add_workorder",
@@ -112,17 +124,25 @@ def dispatcher_create(
         last_name=last_name,
         phone=phone,
     )
-    dispatcher_access_grant(user=user)
+    dispatcher_access_sync(user=user)
     return user
 
 
+DISPATCHING_ROLES = (Role.DISPATCHER, Role.ADMIN)
+
+
 @transaction.atomic
-def dispatcher_access_grant(*, user: User) -> None:
-    """Gives a dispatcher the admin site and the dispatchers' permissions."""
-    if not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    user.groups.add(dispatcher_group_ensure())
+def dispatcher_access_sync(*, user: User) -> None:
+    """Makes the dispatchers' group follow the role: a dispatcher (or an
+    administrator) gets the admin site and the group's permissions; anyone else
+    loses the group. Call it after every change of a user's role or groups."""
+    if user.role in DISPATCHING_ROLES:
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        user.groups.add(dispatcher_group_ensure())
+    else:
+        user.groups.remove(*Group.objects.filter(name=DISPATCHER_GROUP))
 
 
 def _employee_number_taken(number: str) -> InvalidInput:
@@ -202,8 +222,60 @@ def customer_create(
     return customer
 
 
+# Never written to the change record: secrets and what the system stamps.
+UNRECORDED_FIELDS = frozenset({"password", "last_login"})
+
+
+def recorded_values(instance: models.Model) -> dict[str, str]:
+    """A row's fields as the change record writes them: text, a related row
+    by its name and id, empty for none."""
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in UNRECORDED_FIELDS or field.primary_key:
+            continue
+        if field.is_relation:
+            related = getattr(instance, field.name)
+            values[field.name] = "" if related is None else f"{related} (#{related.pk})"
+        else:
+            values[field.name] = _recorded_text(getattr(instance, field.attname))
+    return values
+
+
+def _recorded_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        # To the second, in the company's zone: a form that drops microseconds
+        # changes nothing a person would notice.
+        return timezone.localtime(value).replace(microsecond=0).isoformat()
+    return str(value)
+
+
+def change_records_write(
+    *, instance: models.Model, before: dict[str, str], by: User | None
+) -> list[ChangeRecord]:
+    """Records each field of `instance` that differs from `before` (from
+    `recorded_values` taken before the change)."""
+    after = recorded_values(instance)
+    content_type = ContentType.objects.get_for_model(instance)
+    return ChangeRecord.objects.bulk_create(
+        ChangeRecord(
+            content_type=content_type,
+            object_id=instance.pk,
+            field=name,
+            old_value=before.get(name, ""),
+            new_value=value,
+            changed_by=by,
+        )
+        for name, value in after.items()
+        if before.get(name, "") != value
+    )
+
+
 @transaction.atomic
-def customer_update(*, customer: Customer, **fields) -> Customer:
+def customer_update(
+    *, customer: Customer, by: User | None = None, **fields
+) -> Customer:
     """Changes a customer's details. Work orders keep the address they were made with."""
     allowed = {"name", "phone", "address", "area_tier", "language"}
     unknown = set(fields) - allowed
@@ -213,8 +285,10 @@ def customer_update(*, customer: Customer, **fields) -> Customer:
             % {"fields": ", ".join(sorted(unknown))}
         )
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    before = recorded_values(customer)
     for name, value in fields.items():
         setattr(customer, name, value)
     customer.full_clean()
     customer.save(update_fields=list(fields))
+    change_records_write(instance=customer, before=before, by=by)
     return customer
