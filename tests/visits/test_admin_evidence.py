@@ -7,9 +7,11 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
+from django.utils import translation
 from PIL import Image
 
 from accounts.services import dispatcher_create
+from tests.visits.conftest import CONTESTED
 from visits.models import Photo, SignOff
 
 pytestmark = pytest.mark.django_db
@@ -47,15 +49,27 @@ def test_the_visit_page_shows_answers_photos_leaves_and_events(reviewer, signed_
     assert texts == [
         item.text_en for item in signed_visit.checklist.order_by("position")
     ]
+    items = list(signed_visit.checklist.order_by("position"))
     answers = [
         cell.get_text(" ", strip=True)
         for cell in checklist.select("td.field-answer_value")
     ]
-    assert "换了光猫" in answers  # the text item's answer
-    assert "Yes" in answers  # a confirmed item
+    by_code = dict(zip([item.code for item in items], answers, strict=True))
+    assert by_code["work_summary"] == "换了光猫"  # a text answer
+    assert by_code["show_work_id"] == "Yes"  # a confirmation
+    assert by_code["tools_on_work_cloth"] == "Photos: 1"  # a photo item
+    assert "Contested by the customer" in by_code[CONTESTED]
     contested = checklist.select("td.field-answer_value .fs-contested")
     assert len(contested) == 1
-    assert "Contested by the customer" in contested[0].get_text()
+    stages = [cell.get_text(strip=True) for cell in checklist.select("td.field-stage")]
+    with translation.override("en"):
+        assert stages == [str(item.get_stage_display()) for item in items]
+    assert stages[0] == "Before departure"
+    required = [
+        bool(cell.select(".fs-required"))
+        for cell in checklist.select("td.field-required_mark")
+    ]
+    assert required == [item.is_required for item in items]
 
     photos = page.find(id="photos-group")
     links = photos.select("td.field-preview a")
@@ -68,10 +82,8 @@ def test_the_visit_page_shows_answers_photos_leaves_and_events(reviewer, signed_
         assert is_image(thumbnail, "JPEG")
 
     leaves = page.find(id="leaves-group")
-    assert (
-        "Fetch materials" in leaves.get_text() or "fetch" in leaves.get_text().lower()
-    )
-    assert len(leaves.select("tr.has_original, tbody tr.form-row")) == 1
+    reasons = [cell.get_text(strip=True) for cell in leaves.select("td.field-reason")]
+    assert reasons == ["Fetch materials or tools"]
     events = page.find(id="events-group")
     kinds = [cell.get_text(strip=True) for cell in events.select("td.field-kind")]
     assert len(kinds) == signed_visit.events.count() >= 7

@@ -63,7 +63,11 @@ class ChecklistInline(DispatcherOnlyAdminMixin, ReadOnlyInline):
     @admin.display(description=_("answer"))
     def answer_value(self, item: VisitChecklistItem):
         answer = selectors.answer_of(item)
-        text = "-" if answer is None else readable_answer(item, answer.value)
+        if item.kind == ItemKind.PHOTO:
+            count = item.photo_count  # type: ignore[attr-defined]  # annotated
+            text = str(_("Photos: %(count)s") % {"count": count}) if count else "-"
+        else:
+            text = "-" if answer is None else readable_answer(item, answer.value)
         if answer is not None and answer.note:
             text = f"{text} ({answer.note})"
         if getattr(item, "is_contested", False):

@@ -78,7 +78,13 @@ class SignOffAdmin(DispatcherOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
         "chain_hash",
         "snapshot",
     ]
-    fields = readonly_fields
+    fieldsets = [
+        (None, {"fields": readonly_fields[:10]}),
+        (
+            _("Tamper evidence"),
+            {"classes": ["collapse"], "fields": readonly_fields[10:]},
+        ),
+    ]
     Media = EvidenceMedia
 
     def get_urls(self):
