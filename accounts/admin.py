@@ -137,7 +137,9 @@ class TechnicianProfileAdmin(RecordedChangesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(RecordedChangesAdminMixin, admin.ModelAdmin):
+class CustomerAdmin(
+    DispatcherOnlyAdminMixin, RecordedChangesAdminMixin, admin.ModelAdmin
+):
     list_display = ["name", "phone", "address", "area_tier", "language"]
     list_filter = ["area_tier", "language"]
     search_fields = ["name", "phone", "address"]
@@ -146,7 +148,7 @@ class CustomerAdmin(RecordedChangesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
+class ChangeRecordAdmin(DispatcherOnlyAdminMixin, admin.ModelAdmin):
     """Every recorded change of people's details, for looking across them."""
 
     list_display = [

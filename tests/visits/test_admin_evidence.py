@@ -155,3 +155,48 @@ def test_a_staff_technician_gets_no_sign_off_page_or_signature(
 
     assert page.status_code == 403
     assert signature.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/visits/visit/",
+        "/admin/visits/workorder/",
+        "/admin/visits/signoff/",
+        "/admin/visits/complaint/",
+        "/admin/visits/call/",
+        "/admin/accounts/customer/",
+        "/admin/accounts/changerecord/",
+    ],
+)
+def test_a_staff_technician_is_refused_the_dispatch_lists(staff_technician, path):
+    assert staff_technician.get(path).status_code == 403
+
+
+def test_the_sign_off_page_in_chinese_lists_contested_items(desk, signed_visit):
+    record = SignOff.objects.get(visit=signed_visit)
+
+    response = desk.get(
+        f"/admin/visits/signoff/{record.id}/change/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    listed = page.select_one("ul.fs-contested-list li").get_text()
+    assert "意见：没有穿鞋套" in listed  # noqa: RUF001
+    assert "防篡改凭证" in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/visits/complaint/",
+        "/admin/visits/call/",
+        "/admin/accounts/customer/",
+        "/admin/accounts/changerecord/",
+        "/admin/visits/checklisttemplate/",
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_dispatch_lists_open_in_both_languages(admin_client, path, language):
+    assert admin_client.get(path, HTTP_ACCEPT_LANGUAGE=language).status_code == 200

@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from accounts.admin import DispatcherOnlyAdminMixin
 from fieldservice.admin import ReadOnlyAdminMixin
 from visits.calls.models import Call, RescheduleRequest
 
 
 @admin.register(Call)
-class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CallAdmin(DispatcherOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Calls are made by the system; the dispatcher reads outcomes and follows
     up failed ones by hand."""
 
@@ -26,7 +27,7 @@ class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RescheduleRequest)
-class RescheduleRequestAdmin(admin.ModelAdmin):
+class RescheduleRequestAdmin(DispatcherOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["visit", "requested_at", "handled_at", "handled_by"]
     list_filter = [("handled_at", admin.EmptyFieldListFilter)]
     list_select_related = ["visit__work_order", "handled_by"]

@@ -57,7 +57,12 @@ class WorkOrderForm(forms.ModelForm):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(ServiceAdminMixin, ChangePageInlinesMixin, admin.ModelAdmin):
+class WorkOrderAdmin(
+    DispatcherOnlyAdminMixin,
+    ServiceAdminMixin,
+    ChangePageInlinesMixin,
+    admin.ModelAdmin,
+):
     form = WorkOrderForm
     list_display = [
         "number",
