@@ -113,7 +113,7 @@ def goodbye(*, hotline: str, language: str, outcome: str = "") -> str:
         lead = {
             "confirmed": "好的，我们会准时到您那里。",
             "reschedule_requested": "好的，调度员会尽快与您联系改约。",
-            "complaint": "您反映的问题我们已记录,将尽快处理并给您答复。",
+            "complaint": "您反映的问题我们已记录，将尽快处理并给您答复。",
         }.get(outcome, "")
         return say(
             lead,
