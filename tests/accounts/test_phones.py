@@ -222,3 +222,13 @@ def test_the_migration_rewrites_stored_numbers_and_reports_the_rest(capsys):
         broken.pk: "12-34",
     }
     assert f"Customer {broken.pk}: '12-34'" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_customers_are_found_by_their_number_as_typed(api, dispatcher, typed):
+    wanted = CustomerFactory(phone="13900000001")
+    CustomerFactory(phone="13900000002")
+
+    response = api.as_user(dispatcher).get("/api/v1/customers/", {"phone": typed})
+
+    assert [row["id"] for row in response.json()["results"]] == [wanted.pk]
