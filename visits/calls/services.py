@@ -423,10 +423,9 @@ def call_record_keys(
     """Records a keypad answer and says what comes next: ("ask", step) for the
     next or repeated question, ("end", outcome) to say goodbye."""
     with transaction.atomic():
+        # The call only, not the joined visit: see _lock_for_placing.
         call = (
-            Call.objects.select_for_update(
-                of=("self",)
-            )  # the call only: see call_place
+            Call.objects.select_for_update(of=("self",))
             .select_related("visit")
             .get(pk=call.pk)
         )
