@@ -1,5 +1,6 @@
 """HTTP for people: who am I, technicians, customers, and API tokens."""
 
+import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
@@ -12,6 +13,7 @@ from accounts import selectors, services
 from accounts.models import AreaTier, Customer, Language, TechnicianProfile
 from accounts.permissions import IsDispatcher, IsDispatcherForWrites
 from fieldservice.idempotency.api import IdempotentWritesMixin
+from fieldservice.phones import to_e164_or_unchanged
 
 
 class TokenApi(ObtainAuthToken):
@@ -118,10 +120,24 @@ class CustomerInputSerializer(serializers.Serializer):
     )
 
 
+class CustomerFilter(django_filters.FilterSet):
+    phone = django_filters.CharFilter(
+        method="filter_phone",
+        help_text="As people type it (139 0000 0001); matched in E.164.",
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["phone", "area_tier"]
+
+    def filter_phone(self, queryset, name, value):
+        return queryset.filter(phone=to_e164_or_unchanged(value))
+
+
 class CustomerListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
     permission_classes = [IsDispatcher]
     serializer_class = CustomerOutputSerializer
-    filterset_fields = ["phone", "area_tier"]
+    filterset_class = CustomerFilter
 
     @extend_schema_serializer(component_name="CustomerCreate")
     class InputSerializer(CustomerInputSerializer):

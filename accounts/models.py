@@ -10,6 +10,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fieldservice.phones import PhoneNumberField
+
+# The hotline is spoken, not dialled (short codes such as 10000 are fine);
+# numbers we dial or show to dial are PhoneNumberFields (E.164).
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 -]{4,19}$",
     _("Enter a phone number: digits, spaces or dashes, optionally starting with +."),
@@ -45,9 +49,7 @@ class User(AbstractUser):
     """Everyone who logs in. The role decides what they see and may do."""
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    phone = models.CharField(
-        _("phone"), max_length=20, blank=True, validators=[phone_validator]
-    )
+    phone = PhoneNumberField(_("phone"), blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.CHINESE
     )
@@ -109,9 +111,7 @@ class TechnicianProfile(models.Model):
             "unique": _("A technician with this employee number already exists.")
         },
     )
-    phone = models.CharField(
-        _("contact phone"), max_length=20, validators=[phone_validator]
-    )
+    phone = PhoneNumberField(_("contact phone"))
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive technicians cannot be booked.")
     )
@@ -136,9 +136,7 @@ class Customer(models.Model):
     """A household the company serves. An account to log in with is optional."""
 
     name = models.CharField(_("name"), max_length=100)
-    phone = models.CharField(
-        _("phone"), max_length=20, validators=[phone_validator], db_index=True
-    )
+    phone = PhoneNumberField(_("phone"), db_index=True)
     address = models.CharField(_("address"), max_length=255)
     area_tier = models.CharField(_("area tier"), max_length=8, choices=AreaTier.choices)
     language = models.CharField(

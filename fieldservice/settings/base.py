@@ -200,6 +200,8 @@ SPECTACULAR_SETTINGS = {
 COMPANY_NAME = env.str("COMPANY_NAME", default="fieldservice")
 CUSTOMER_SERVICE_HOTLINE = env.str("CUSTOMER_SERVICE_HOTLINE", default="10000")
 ARRIVAL_TOLERANCE_MINUTES = env.int("ARRIVAL_TOLERANCE_MINUTES", default=10)
+# Where phone numbers typed without a country code are (ISO 3166 code).
+PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="CN")
 
 # --- Security: safe by default, relaxed only by DEBUG or explicit variables ---
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)

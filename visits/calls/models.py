@@ -29,6 +29,7 @@ class CallState(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+    SKIPPED = "skipped", _("Skipped (no longer useful)")
 
 
 class CallOutcome(models.TextChoices):

@@ -63,18 +63,55 @@ def reminder_times(
         moment = next_allowed_time(
             max(moment, now), quiet_start=quiet_start, quiet_end=quiet_end, tz=tz
         )
-        if moment >= appointed:
-            continue
-        if (
-            purpose is CallPurpose.REMINDER_DAY_BEFORE
-            and moment.astimezone(tz).date() >= local.date()
-        ):
-            continue
-        times[purpose] = moment
+        if reminder_makes_sense(purpose, moment, appointed=appointed, tz=tz):
+            times[purpose] = moment
     # The same moment twice is one call too many: keep the nearer one.
     if len(set(times.values())) < len(times):
         times.pop(CallPurpose.REMINDER_DAY_BEFORE)
     return times
+
+
+def reminder_makes_sense(
+    purpose: CallPurpose, moment: datetime, *, appointed: datetime, tz: tzinfo
+) -> bool:
+    """Whether a reminder rung at `moment` still reminds of anything: before
+    the appointed time, and a day-before call not on the visit's own day."""
+    if moment >= appointed:
+        return False
+    return not (
+        purpose is CallPurpose.REMINDER_DAY_BEFORE
+        and moment.astimezone(tz).date() >= appointed.astimezone(tz).date()
+    )
+
+
+def placing_time(
+    purpose: CallPurpose,
+    now: datetime,
+    *,
+    appointed: datetime | None,
+    quiet_start: time,
+    quiet_end: time,
+    tz: tzinfo,
+) -> datetime | None:
+    """When a call due now may ring (docs/rules.md#reminder-calls): `now`
+    outside the quiet hours, else their end on the customer's clock; None when
+    a reminder would by then no longer make sense (it is dropped). A follow-up
+    call (no `appointed`) is only ever moved."""
+    moment = next_allowed_time(now, quiet_start=quiet_start, quiet_end=quiet_end, tz=tz)
+    if purpose is CallPurpose.FOLLOW_UP or appointed is None:
+        return moment
+    if not reminder_makes_sense(purpose, moment, appointed=appointed, tz=tz):
+        return None
+    return moment
+
+
+def is_superseded(
+    due_at: datetime, *, others_due: list[datetime], now: datetime
+) -> bool:
+    """A reminder is superseded when a later reminder of the same visit is
+    already due: ringing both (a worker started late, after an outage) would
+    call the customer twice in a row, so only the latest is placed."""
+    return any(due_at < other <= now for other in others_due)
 
 
 def follow_up_time(

@@ -1,10 +1,10 @@
-"""What the calls say, in the customer's language, from the standard phrases
-(docs/rules.md#reminder-calls): "好的,我们会按照您约定的XX时间,准时到您哪儿"."""
+"""What the calls say, in the customer's language only, from the standard
+phrases (docs/rules.md#reminder-calls): "好的，我们会按照您约定的XX时间，准时到您那儿"。
+Chinese texts use full-width punctuation; English sentences are spaced."""
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
-
-from django.utils import timezone
+from datetime import datetime, tzinfo
 
 from fieldservice.i18n import is_chinese
 
@@ -23,56 +23,80 @@ class Menu:
     keys: tuple[str, ...]
 
 
-def _when(moment: datetime, language: str) -> str:
-    local = timezone.localtime(moment)
+# What the visit is for, as a customer hears it: the scripts' own words, not
+# the admin's labels (those may be translated into the wrong language, or glossed).
+KIND_WORDS = {
+    "installation": ("安装", "installation"),
+    "repair": ("维修", "repair"),
+}
+HANZI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def say(*sentences: str, language: str) -> str:
+    """Sentences spoken one after another: spaced in English ("…service. We
+    will…"), run on in Chinese, where the full-width stop separates them."""
+    parts = [sentence.strip() for sentence in sentences if sentence.strip()]
+    return ("" if is_chinese(language) else " ").join(parts)
+
+
+def _when(moment: datetime, language: str, tz: tzinfo) -> str:
+    """The appointed time on the customer's clock (their time zone)."""
+    local = moment.astimezone(tz)
     if is_chinese(language):
         return f"{local.month}月{local.day}日{local.hour}点{local.minute:02d}分"
-    return local.strftime("%B %-d at %-H:%M")
+    return f"{local:%B} {local.day} at {local.hour}:{local.minute:02d}"
 
 
 def greeting(*, company: str, language: str) -> str:
     if is_chinese(language):
-        return f"您好,这里是{company}客服中心。"
+        return f"您好，这里是{company}客服中心。"
+    if HANZI.search(company):  # a Chinese company name is not said in English
+        return "Hello, this is your home service's customer service."
     return f"Hello, this is {company} customer service."
 
 
 def reminder(
-    *, company: str, appointed: datetime, kind_label: str, language: str
+    *, company: str, appointed: datetime, kind: str, language: str, tz: tzinfo
 ) -> Menu:
-    when = _when(appointed, language)
+    when = _when(appointed, language, tz)
+    chinese_kind, english_kind = KIND_WORDS.get(kind, ("上门服务", "home visit"))
     if is_chinese(language):
-        text = (
-            f"{greeting(company=company, language=language)}"
-            f"我们会按照您约定的{when},准时到您那里{kind_label}。"
-            "确认时间请按1,需要改约请按2。"
+        text = say(
+            greeting(company=company, language=language),
+            f"我们会按照您约定的{when}，准时到您那里{chinese_kind}。",
+            "确认时间请按1，需要改约请按2。",
+            language=language,
         )
     else:
-        text = (
-            f"{greeting(company=company, language=language)}"
-            f"We will be with you on time, on {when}, for your {kind_label}. "
-            "To confirm, press 1. To ask for a new time, press 2."
+        text = say(
+            greeting(company=company, language=language),
+            f"We will be with you on time, on {when}, for your {english_kind}.",
+            "To confirm, press 1. To ask for a new time, press 2.",
+            language=language,
         )
     return Menu("confirm", text, CONFIRM_KEYS)
 
 
 def rating_question(*, company: str, language: str) -> Menu:
     if is_chinese(language):
-        text = (
-            f"{greeting(company=company, language=language)}"
-            "感谢您使用我们的上门服务。请为本次服务打分,非常满意请按5,非常不满意请按1。"
+        text = say(
+            greeting(company=company, language=language),
+            "感谢您使用我们的上门服务。请为本次服务打分，非常满意请按5，非常不满意请按1。",
+            language=language,
         )
     else:
-        text = (
-            f"{greeting(company=company, language=language)}"
+        text = say(
+            greeting(company=company, language=language),
             "Thank you for having us. Please rate the visit from 1, very unhappy, "
-            "to 5, very happy."
+            "to 5, very happy.",
+            language=language,
         )
     return Menu("rating", text, RATING_KEYS)
 
 
 def problem_question(*, language: str) -> Menu:
     if is_chinese(language):
-        text = "本次服务中是否有做得不好的地方?有请按1,没有请按2。"
+        text = "本次服务中是否有做得不好的地方？有请按1，没有请按2。"
     else:
         text = "Was anything wrong during the visit? Press 1 for yes, 2 for no."
     return Menu("problem", text, PROBLEM_KEYS)
@@ -80,21 +104,27 @@ def problem_question(*, language: str) -> Menu:
 
 def not_understood(*, language: str) -> str:
     if is_chinese(language):
-        return "很抱歉,我没有听清楚您的选择。"
+        return "很抱歉，我没有听清楚您的选择。"
     return "Sorry, that was not one of the choices."
 
 
 def goodbye(*, hotline: str, language: str, outcome: str = "") -> str:
     if is_chinese(language):
         lead = {
-            "confirmed": "好的,我们会准时到您那里。",
-            "reschedule_requested": "好的,调度员会尽快与您联系改约。",
-            "complaint": "您反映的问题我们已记录,将尽快处理并给您答复。",
+            "confirmed": "好的，我们会准时到您那里。",
+            "reschedule_requested": "好的，调度员会尽快与您联系改约。",
+            "complaint": "您反映的问题我们已记录，将尽快处理并给您答复。",
         }.get(outcome, "")
-        return f"{lead}如有需要请拨打客服热线{hotline}。感谢您的接听,再见。"
+        return say(
+            lead,
+            f"如有需要请拨打客服热线{hotline}。感谢您的接听，再见。",
+            language=language,
+        )
     lead = {
-        "confirmed": "Thank you, we will be there on time. ",
-        "reschedule_requested": "Thank you, a dispatcher will call you to agree a new time. ",
-        "complaint": "We have noted it and will get back to you soon. ",
+        "confirmed": "Thank you, we will be there on time.",
+        "reschedule_requested": "Thank you, a dispatcher will call you to agree a new time.",
+        "complaint": "We have noted it and will get back to you soon.",
     }.get(outcome, "")
-    return f"{lead}If you need us, call {hotline}. Thank you, goodbye."
+    return say(
+        lead, f"If you need us, call {hotline}. Thank you, goodbye.", language=language
+    )

@@ -10,10 +10,12 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import CompanySettings, User
+from fieldservice import phones
 from visits.calls import rules, scripts
 from visits.calls.models import Call, CallOutcome, CallState, RescheduleRequest
 from visits.calls.providers import (
@@ -205,11 +207,11 @@ def _retry_or_fail(call: Call, error: str, *, now: datetime) -> None:
     call.save(update_fields=["state", "due_at", "claimed_at", "ended_at", "last_error"])
 
 
-def _reminder_still_useful(visit: Visit) -> bool:
+def _reminder_still_useful(visit: Visit, now: datetime) -> bool:
     """A reminder is for a visit still to come: not once the technician is
     there, the work has started, or the appointed time has passed."""
     return visit.state in (VisitState.SCHEDULED, VisitState.EN_ROUTE) and (
-        timezone.now() < visit.appointed_start
+        now < visit.appointed_start
     )
 
 
@@ -221,34 +223,130 @@ def opening_text(call: Call) -> str:
     return scripts.reminder(
         company=company,
         appointed=visit.appointed_start,
-        kind_label=str(visit.work_order.get_kind_display()),
+        kind=visit.work_order.kind,
         language=call.language,
+        tz=customer_zone(visit),
     ).text
 
 
-def call_place(*, call_id: int) -> Call:
+def _skip(call: Call, reason: str, *, now: datetime) -> Call:
+    call.state = CallState.SKIPPED
+    call.ended_at = now
+    call.last_error = reason
+    call.save(update_fields=["state", "ended_at", "last_error"])
+    return call
+
+
+def _superseded(call: Call, *, now: datetime) -> bool:
+    others_due = list(
+        Call.objects.filter(visit_id=call.visit_id, purpose__in=REMINDERS)
+        .exclude(pk=call.pk)
+        .exclude(state__in=(CallState.CANCELLED, CallState.SKIPPED))
+        .values_list("due_at", flat=True)
+    )
+    return rules.is_superseded(call.due_at, others_due=others_due, now=now)
+
+
+def _lock_for_placing(call_id: int) -> Call:
+    """Locks the call's visit, then the call: the one lock order of every
+    writer of calls (docs/rules.md#reminder-calls). Cancelling or moving a
+    visit locks the visit and then updates its calls; locking the call first
+    here (or both in one joined SELECT … FOR UPDATE) deadlocked against them
+    on PostgreSQL. The work order and customer are read, not locked."""
+    visit_id = Call.objects.values_list("visit_id", flat=True).get(pk=call_id)
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("work_order__customer")
+        .get(pk=visit_id)
+    )
+    call = Call.objects.select_for_update().get(pk=call_id)
+    call.visit = visit
+    return call
+
+
+def call_place(*, call_id: int, now: datetime | None = None) -> Call:
     """Places one claimed call, at most once: a second delivery of the task, or
-    one for a call no longer queued, does nothing."""
+    one for a call no longer queued, does nothing. Rules checked when the call
+    would ring, not only when it was scheduled (docs/rules.md#reminder-calls):
+    the customer's quiet hours (the call waits for their end, or is skipped if
+    a reminder would then be pointless), a reminder for a visit under way or
+    over is skipped, and so is one superseded by a later due reminder.
+    `now` is for trusted code (tests)."""
     with transaction.atomic():
-        call = (
-            Call.objects.select_for_update()
-            .select_related("visit__work_order")
-            .get(pk=call_id)
-        )
+        call = _lock_for_placing(call_id)
+        now = now or timezone.now()
         if call.state != CallState.QUEUED:
             return call
-        if call.purpose in REMINDERS and not _reminder_still_useful(call.visit):
-            call.state = CallState.CANCELLED
-            call.ended_at = timezone.now()
-            call.last_error = "not placed: the visit was already under way or over"
-            call.save(update_fields=["state", "ended_at", "last_error"])
+        purpose = CallPurpose(call.purpose)
+        if purpose in REMINDERS:
+            if not _reminder_still_useful(call.visit, now):
+                return _skip(
+                    call, "not placed: the visit was already under way or over", now=now
+                )
+            if _superseded(call, now=now):
+                return _skip(
+                    call,
+                    "not placed: a later reminder of the same visit is due",
+                    now=now,
+                )
+        quiet_start, quiet_end = quiet_hours()
+        ring_at = rules.placing_time(
+            purpose,
+            now,
+            appointed=call.visit.appointed_start if purpose in REMINDERS else None,
+            quiet_start=quiet_start,
+            quiet_end=quiet_end,
+            tz=customer_zone(call.visit),
+        )
+        if ring_at is None:
+            return _skip(
+                call,
+                "not placed: once it may ring (after the quiet hours) it is too late",
+                now=now,
+            )
+        if ring_at != now:  # quiet hours on the customer's clock: wait for morning
+            call.state = CallState.SCHEDULED
+            call.due_at = ring_at
+            call.claimed_at = None
+            call.save(update_fields=["state", "due_at", "claimed_at"])
             return call
         call.state = CallState.PLACING
         call.attempts += 1
+        # A new attempt starts clean: the previous attempt's answers, outcome
+        # and error do not carry over (its webhooks stay in CallWebhook).
         call.provider_call_id = None  # a new attempt gets the provider's new id
-        call.save(update_fields=["state", "attempts", "provider_call_id"])
+        call.outcome = ""
+        call.digits = ""
+        call.rating = None
+        call.something_wrong = None
+        call.last_error = ""
+        call.placed_at = None
+        call.ended_at = None
+        call.save(
+            update_fields=[
+                "state",
+                "attempts",
+                "provider_call_id",
+                "outcome",
+                "digits",
+                "rating",
+                "something_wrong",
+                "last_error",
+                "placed_at",
+                "ended_at",
+            ]
+        )
+    try:  # dialled in E.164 whatever the form stored (rows older than the rule)
+        to_phone = phones.to_e164(call.to_phone)
+    except ValidationError:
+        Call.objects.filter(pk=call_id).update(
+            state=CallState.FAILED,
+            last_error=f"not placed: {call.to_phone!r} is not a valid phone number",
+            ended_at=timezone.now(),
+        )
+        return Call.objects.get(pk=call_id)
     provider = get_provider()
-    outgoing = OutgoingCall(call.id, call.to_phone, call.language, opening_text(call))
+    outgoing = OutgoingCall(call.id, to_phone, call.language, opening_text(call))
     try:
         provider_call_id = provider.place(outgoing)
     except TransientCallError as error:
@@ -292,7 +390,12 @@ def call_record_status(*, call: Call, status: str, provider_call_id: str = "") -
             return call  # news of an earlier attempt: this one is already under way
         if provider_call_id and not call.provider_call_id:
             call.provider_call_id = provider_call_id
-        if call.state in (CallState.COMPLETED, CallState.FAILED, CallState.CANCELLED):
+        if call.state in (
+            CallState.COMPLETED,
+            CallState.FAILED,
+            CallState.CANCELLED,
+            CallState.SKIPPED,
+        ):
             pass
         elif status in ("initiated", "ringing", "in-progress", "queued"):
             if call.state == CallState.PLACING:
@@ -320,7 +423,12 @@ def call_record_keys(
     """Records a keypad answer and says what comes next: ("ask", step) for the
     next or repeated question, ("end", outcome) to say goodbye."""
     with transaction.atomic():
-        call = Call.objects.select_for_update().select_related("visit").get(pk=call.pk)
+        # The call only, not the joined visit: see _lock_for_placing.
+        call = (
+            Call.objects.select_for_update(of=("self",))
+            .select_related("visit")
+            .get(pk=call.pk)
+        )
         now = timezone.now()
         call.digits = (call.digits + digits)[-50:]
         if step == "confirm" and digits in scripts.CONFIRM_KEYS:

@@ -55,8 +55,9 @@ def _menu(call: Call, step: str, attempt: int, *, prefix: str = "") -> VoiceResp
         menu = scripts.reminder(
             company=company,
             appointed=call.visit.appointed_start,
-            kind_label=str(call.visit.work_order.get_kind_display()),
+            kind=call.visit.work_order.kind,
             language=call.language,
+            tz=services.customer_zone(call.visit),
         )
     elif step == "rating":
         menu = scripts.rating_question(company=company, language=call.language)
@@ -71,7 +72,10 @@ def _menu(call: Call, step: str, attempt: int, *, prefix: str = "") -> VoiceResp
         timeout=GATHER_SECONDS,
         action_on_empty_result=True,
     )
-    gather.say(prefix + menu.text, language=_say_language(call))
+    gather.say(
+        scripts.say(prefix, menu.text, language=call.language),
+        language=_say_language(call),
+    )
     response.append(gather)
     return response
 
@@ -79,9 +83,9 @@ def _menu(call: Call, step: str, attempt: int, *, prefix: str = "") -> VoiceResp
 def _goodbye(call: Call, outcome: str, *, prefix: str = "") -> VoiceResponse:
     hotline = CompanySettings.load().customer_service_hotline
     response = VoiceResponse()
+    goodbye = scripts.goodbye(hotline=hotline, language=call.language, outcome=outcome)
     response.say(
-        prefix
-        + scripts.goodbye(hotline=hotline, language=call.language, outcome=outcome),
+        scripts.say(prefix, goodbye, language=call.language),
         language=_say_language(call),
     )
     response.hangup()
@@ -115,7 +119,7 @@ def _verified_call(request: HttpRequest, call_id: int) -> Call | HttpResponse:
         )
         return HttpResponseForbidden("invalid signature")
     return get_object_or_404(
-        Call.objects.select_related("visit__work_order"), pk=call_id
+        Call.objects.select_related("visit__work_order__customer"), pk=call_id
     )
 
 

@@ -8,7 +8,9 @@ import pytest
 from visits.calls.rules import (
     CallPurpose,
     follow_up_time,
+    is_superseded,
     next_allowed_time,
+    placing_time,
     reminder_times,
     retry_delay,
 )
@@ -105,3 +107,97 @@ def test_retries_back_off_exponentially_up_to_an_hour():
         3600,
         3600,
     ]
+
+
+# --- Placing: the rules hold when the call would ring -------------------------
+
+VISIT_AT_TEN = local(2026, 11, 24, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("purpose", "now", "expected"),
+    [
+        # the evening edge: 20:59:59 rings, 21:00 waits for 08:00
+        (
+            CallPurpose.FOLLOW_UP,
+            local(2026, 11, 23, 20, 59, 59),
+            local(2026, 11, 23, 20, 59, 59),
+        ),
+        (CallPurpose.FOLLOW_UP, local(2026, 11, 23, 21, 0), local(2026, 11, 24, 8, 0)),
+        (CallPurpose.FOLLOW_UP, local(2026, 11, 23, 21, 10), local(2026, 11, 24, 8, 0)),
+        # the morning edge: 07:59:59 waits, 08:00 rings
+        (
+            CallPurpose.FOLLOW_UP,
+            local(2026, 11, 24, 7, 59, 59),
+            local(2026, 11, 24, 8, 0),
+        ),
+        (CallPurpose.FOLLOW_UP, local(2026, 11, 24, 8, 0), local(2026, 11, 24, 8, 0)),
+        # the 60-minute reminder of a 10:00 visit, late at night: at 08:00
+        (
+            CallPurpose.REMINDER_BEFORE_ARRIVAL,
+            local(2026, 11, 24, 3, 0),
+            local(2026, 11, 24, 8, 0),
+        ),
+        # the day-before reminder, late past 21:00: by 08:00 it is the visit's
+        # day, where the 60-minute reminder does the reminding
+        (CallPurpose.REMINDER_DAY_BEFORE, local(2026, 11, 23, 21, 10), None),
+        (
+            CallPurpose.REMINDER_DAY_BEFORE,
+            local(2026, 11, 23, 20, 59, 59),
+            local(2026, 11, 23, 20, 59, 59),
+        ),
+    ],
+)
+def test_a_call_due_in_quiet_hours_waits_for_their_end(purpose, now, expected):
+    appointed = None if purpose is CallPurpose.FOLLOW_UP else VISIT_AT_TEN
+
+    assert placing_time(purpose, now, appointed=appointed, **QUIET) == expected
+
+
+def test_a_reminder_that_would_wait_past_the_visit_is_dropped():
+    visit_at_eight = local(2026, 11, 24, 8, 0)
+
+    assert (
+        placing_time(
+            CallPurpose.REMINDER_BEFORE_ARRIVAL,
+            local(2026, 11, 24, 7, 0),
+            appointed=visit_at_eight,
+            **QUIET,
+        )
+        is None
+    )
+
+
+def test_quiet_hours_are_on_the_customers_clock():
+    urumqi = ZoneInfo("Asia/Urumqi")  # two hours behind Beijing
+    nine_pm_in_beijing = local(2026, 11, 23, 21, 10)
+
+    assert (
+        placing_time(
+            CallPurpose.FOLLOW_UP,
+            nine_pm_in_beijing,
+            appointed=None,
+            quiet_start=time(21, 0),
+            quiet_end=time(8, 0),
+            tz=urumqi,
+        )
+        == nine_pm_in_beijing
+    )
+
+
+@pytest.mark.parametrize(
+    ("others_due", "expected"),
+    [
+        ([local(2026, 11, 24, 9, 0)], True),  # the later reminder is due too
+        ([local(2026, 11, 24, 9, 0, 1)], False),  # not yet due
+        ([local(2026, 11, 23, 17, 0)], False),  # an earlier one does not supersede
+        ([], False),
+    ],
+)
+def test_a_reminder_is_superseded_by_a_later_due_one(others_due, expected):
+    day_before = local(2026, 11, 23, 18, 0)
+
+    assert (
+        is_superseded(day_before, others_due=others_due, now=local(2026, 11, 24, 9, 0))
+        is expected
+    )

@@ -646,7 +646,7 @@ def test_a_work_order_copies_who_and_where_from_the_customer(clock, dispatcher):
         "kind": "installation",
         "description": "宽带新装",
         "customer_name": "李娜",
-        "customer_phone": "13912345678",
+        "customer_phone": "+8613912345678",  # kept in E.164
         "address": "解放大道 688 号",
         "area_tier": "rural",
         "created_by_id": dispatcher.pk,
