@@ -34,7 +34,7 @@ def normalize_phones(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_idempotencyrecord_moved"),
+        ("accounts", "0005_changerecord"),
     ]
 
     operations = [
