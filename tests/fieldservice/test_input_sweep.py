@@ -32,6 +32,8 @@ BAD_DATES = [
 # Written into the JSON text as they are: json.dumps cannot produce them.
 BAD_NUMBERS = ["1e5000", "-1e5000", "NaN", "Infinity", "-Infinity", "1e30"]
 BAD_INTEGERS = ["99999999999999999999", "-99999999999999999999"]
+# Fits the JSON parser's 64 bits but no 32-bit integer column.
+BEYOND_32_BITS = "4294967296"
 RAW = "__raw_json_literal__"
 
 
@@ -174,6 +176,8 @@ def _bad_bodies(properties: dict[str, dict], world: dict):
         yield f"NUL key next to {name}", {**plausible, "\x00": 1}, None
         for number in BAD_NUMBERS + BAD_INTEGERS:
             yield f"{name}={number}", {**plausible, name: RAW}, number
+        if properties.get(name, {}).get("type") == "integer":
+            yield f"{name}={BEYOND_32_BITS}", {**plausible, name: RAW}, BEYOND_32_BITS
         if properties.get(name, {}).get("format") in ("date-time", "date"):
             for date in BAD_DATES:
                 yield f"{name}={date}", {**plausible, name: date}, None
@@ -228,6 +232,22 @@ def test_a_filter_with_a_nul_or_an_impossible_date_is_refused(api, world, path, 
                 assert response.status_code != 500, (url, name, value)
                 if name in dates and value in BAD_DATES:
                     _assert_refused(response, (url, user.role, name, value))
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        (path, method)
+        for path, method in WRITE_OPERATIONS + READ_OPERATIONS
+        if "{" in path
+    ],
+)
+def test_an_id_beyond_any_column_in_the_path_is_a_404(api, world, path, method):
+    url = re.sub(r"\{\w+\}", "99999999999999999999", path)
+
+    for user in (world["dispatcher"], world["technician"]):
+        response = getattr(api.as_user(user), method)(url, {}, format="json")
+        assert response.status_code in (403, 404), (url, user.role)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AreaTier, Role
+from fieldservice import inputs
 from fieldservice.admin import ReadOnlyInline, ServiceAdminMixin
 from visits.lifecycle import services
 from visits.lifecycle.models import TemporaryLeave, Visit, VisitEvent, WorkOrder
@@ -185,6 +186,10 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "appointed_start" in self.fields:
+            self.fields["appointed_start"].validators.append(
+                inputs.check_supported_date
+            )
         if "technician" in self.fields:
             self.fields["technician"].queryset = self.fields[
                 "technician"
