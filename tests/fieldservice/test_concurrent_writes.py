@@ -11,7 +11,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import DispatcherFactory, TechnicianFactory, WorkOrderFactory
-from visits.lifecycle.models import Visit, VisitEvent
+from tests.visits.checklists.checklist_helpers import book
+from visits.calls import services as calls
+from visits.models import Call, Visit, VisitEvent
 
 WRITERS = 6
 
@@ -63,3 +65,29 @@ def test_six_simultaneous_bookings_of_one_technician_s_slot_book_one():
     assert sorted(results) == [(201, "")] + [(400, "technician_busy")] * (WRITERS - 1)
     assert Visit.objects.filter(technician=technician).count() == 1
     assert VisitEvent.objects.filter(kind="scheduled").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scans_at_once_claim_each_due_call_exactly_once():
+    """Beat's scan overlapping others (a late tick, a second beat)."""
+    technician = TechnicianFactory()
+    ids = []
+    for index in range(5):
+        visit = book(technician, minutes_ahead=3 * 24 * 60 + index * 120)
+        call = Call.objects.filter(visit=visit).order_by("due_at").first()
+        Call.objects.filter(pk=call.pk).update(
+            due_at=timezone.now() - timedelta(seconds=1)
+        )
+        ids.append(call.pk)
+
+    def scan(_index: int) -> list[int]:
+        handed_over: list[int] = []
+        calls.calls_scan(on_claimed=handed_over.extend)
+        return handed_over
+
+    handed_over = _at_once(scan, WRITERS)
+
+    assert sorted(call_id for batch in handed_over for call_id in batch) == sorted(ids)
+    assert set(Call.objects.filter(pk__in=ids).values_list("state", flat=True)) == {
+        "queued"
+    }
