@@ -98,6 +98,35 @@ def refusal_for(request: HttpRequest, error: ApplicationError) -> HttpResponse:
     return render(request, "refusal.html", {"error": error}, status=error.status_code)
 
 
+# The admin's date hierarchy filters by `<field>__year`, `__month` and `__day`
+# and computes the next day, month or year itself: year 9999 overflows there.
+DATE_PARTS = {
+    "year": (EARLIEST_DATE.year, LATEST_DATE.year),
+    "month": (1, 12),
+    "day": (1, 31),
+}
+
+
+class DateOutOfRange(ApplicationError):
+    code = "date_out_of_range"
+
+    def __init__(self):
+        super().__init__(out_of_range_message())
+
+
+def _check_date_parts(request: HttpRequest) -> None:
+    for name, values in request.GET.lists():
+        part = name.rpartition("__")[2]
+        if "__" not in name or part not in DATE_PARTS:
+            continue
+        lowest, highest = DATE_PARTS[part]
+        for value in values:
+            if not (value.isascii() and value.isdigit()) or not (
+                lowest <= int(value) <= highest
+            ):
+                raise DateOutOfRange()
+
+
 class RefuseUnreadableInputMiddleware:
     """Refuses, before any view runs, a request whose path, query string,
     headers or form body hold a NUL character, or whose body is over the
@@ -125,6 +154,7 @@ class RefuseUnreadableInputMiddleware:
             raise InputHasNul()
         if _query_dict_has_nul(request.GET):
             raise InputHasNul()
+        _check_date_parts(request)
         if _is_form(request) and request.method not in ("GET", "HEAD"):
             try:
                 has_nul = _query_dict_has_nul(request.POST) or any(
