@@ -73,6 +73,8 @@ class TechnicianListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
             required=False,
             allow_blank=True,
             style={"input_type": "password"},
+            help_text="Optional: without one the technician cannot sign in "
+            "until a password is set in the admin.",
         )
         first_name = serializers.CharField(max_length=150)
         last_name = serializers.CharField(max_length=150, allow_blank=True)

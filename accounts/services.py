@@ -157,7 +157,7 @@ def _employee_number_taken(number: str) -> InvalidInput:
 def technician_create(
     *,
     username: str,
-    password: str | None,
+    password: str | None = None,
     first_name: str,
     last_name: str,
     employee_number: str,

@@ -10,6 +10,7 @@ import functools
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 
 
 class ApplicationError(Exception):
@@ -95,3 +96,28 @@ def answers_refusals(template: str | None = None):
         return wrapped
 
     return decorate
+
+
+# --- Errors no view caught ------------------------------------------------------
+# Named in fieldservice.urls as handler400/handler500: with DEBUG off, the API
+# answers even these in the one shape, and other pages with a plain page.
+
+API_PREFIX = "/api/"
+
+
+class ServerError(ApplicationError):
+    status_code = 500
+    code = "server_error"
+    default_detail = _("Something went wrong on our side; the error has been logged.")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return refusal_response(ApplicationError(code="bad_request"))
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return refusal_response(ServerError())
+    return defaults.server_error(request)

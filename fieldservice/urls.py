@@ -29,3 +29,6 @@ urlpatterns = [
         "api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"
     ),
 ]
+
+handler400 = "fieldservice.errors.bad_request"
+handler500 = "fieldservice.errors.server_error"

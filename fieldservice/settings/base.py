@@ -196,6 +196,33 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Input handling, and SQLite with several writers ---------------------------
+# Input no field can hold (NUL characters, NaN, overflowing numbers, bodies over
+# DATA_UPLOAD_MAX_MEMORY_SIZE) is refused with a 4xx before a view runs
+# (fieldservice.inputs); after LocaleMiddleware, so refusals follow the language.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    "fieldservice.inputs.RefuseUnreadableInputMiddleware",
+)
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "fieldservice.inputs.JSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the Celery worker and beat write to one file at once:
+    # WAL lets readers carry on during a write; IMMEDIATE takes the write lock
+    # when a transaction begins, so a reader never has to upgrade to a writer
+    # (which fails at once with "database is locked"); the timeout makes a
+    # second writer wait for the first instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+
 # --- The company and its service rules (defaults; editable in the admin) -----
 COMPANY_NAME = env.str("COMPANY_NAME", default="fieldservice")
 CUSTOMER_SERVICE_HOTLINE = env.str("CUSTOMER_SERVICE_HOTLINE", default="10000")

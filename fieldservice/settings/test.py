@@ -28,3 +28,14 @@ STORAGES["staticfiles"]["BACKEND"] = (
 )
 # Static files are served from the app folders in tests; nothing is collected.
 WHITENOISE_AUTOREFRESH = True
+
+# Concurrency tests run writers in threads, each with its own connection: on
+# SQLite they need a database file (an in-memory one is shared through a
+# cache whose table locks fail at once instead of waiting). Django removes
+# the file after the run.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(
+            tempfile.gettempdir(), f"fieldservice-test-{os.getpid()}.sqlite3"
+        )
+    }

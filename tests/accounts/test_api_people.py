@@ -59,6 +59,19 @@ def test_a_dispatcher_adds_a_technician(api, dispatcher):
     assert user.check_password("a-long-password-1")
 
 
+def test_a_technician_added_without_a_password_cannot_sign_in_with_one(api, dispatcher):
+    without_password = {k: v for k, v in NEW_TECHNICIAN.items() if k != "password"}
+
+    response = api.as_user(dispatcher).post(
+        "/api/v1/technicians/", without_password, format="json"
+    )
+
+    assert response.status_code == 201
+    user = User.objects.get(username="zhaolei")
+    assert user.has_usable_password() is False
+    assert user.technician_profile.employee_number == "T20001"
+
+
 def test_a_duplicate_employee_number_is_a_400_and_creates_no_user(api, dispatcher):
     TechnicianProfileFactory(employee_number="T20001")
 

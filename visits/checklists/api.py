@@ -20,10 +20,11 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fieldservice import inputs
 from fieldservice.api import validation_error_body
 from fieldservice.errors import ApplicationError, error_body
 from fieldservice.idempotency.api import IdempotentWritesMixin
@@ -246,10 +247,10 @@ class MyVisitsApi(APIView):
         responses=MyVisitSerializer(many=True),
     )
     def get(self, request):
-        field = serializers.DateField()
+        field = inputs.DateField()
         raw = request.query_params.get("date")
         try:
-            day = field.to_internal_value(raw) if raw else timezone.localdate()
+            day = field.run_validation(raw) if raw else timezone.localdate()
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"date": error.detail}) from error
         visits = list(my_visits_on(request.user, day))
@@ -305,7 +306,7 @@ class AnswerInputSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=500
     )
-    captured_at = serializers.DateTimeField(
+    captured_at = inputs.DateTimeField(
         required=False,
         allow_null=True,
         default=None,
@@ -506,13 +507,11 @@ class ChecklistBatchApi(IdempotentWritesMixin, APIView):
 class PhotoInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG or PNG; metadata is removed.")
     item = serializers.IntegerField(required=False, allow_null=True, default=None)
-    captured_at = serializers.DateTimeField(
-        required=False, allow_null=True, default=None
-    )
+    captured_at = inputs.DateTimeField(required=False, allow_null=True, default=None)
 
 
 class PhotoListCreateApi(IdempotentWritesMixin, APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, inputs.JSONParser]
 
     @extend_schema(responses=PhotoOutputSerializer(many=True))
     def get(self, request, pk: int):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import DispatcherOnlyAdminMixin
 from accounts.models import AreaTier, Role
+from fieldservice import inputs
 from fieldservice.admin import (
     ChangePageInlinesMixin,
     ReadOnlyInline,
@@ -207,6 +208,10 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "appointed_start" in self.fields:
+            self.fields["appointed_start"].validators.append(
+                inputs.check_supported_date
+            )
         if "technician" in self.fields:
             self.fields["technician"].queryset = self.fields[
                 "technician"

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from accounts.models import AreaTier, Customer, Role
 from accounts.permissions import IsDispatcherForWrites
+from fieldservice import inputs
 from fieldservice.api import ErrorSerializer
 from fieldservice.errors import InvalidTransition
 from fieldservice.idempotency.api import IdempotentWritesMixin
@@ -236,7 +237,9 @@ class WorkOrderDetailApi(generics.RetrieveAPIView):
 
 class VisitFilter(django_filters.FilterSet):
     date = django_filters.DateFilter(
-        method="filter_date", help_text="Local day of the appointed start (YYYY-MM-DD)."
+        method="filter_date",
+        help_text="Local day of the appointed start (YYYY-MM-DD).",
+        validators=[inputs.check_supported_date],
     )
     state = django_filters.MultipleChoiceFilter(choices=VISIT_STATE_CHOICES)
 
@@ -264,7 +267,7 @@ class VisitListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
         technician = serializers.PrimaryKeyRelatedField(
             queryset=User.objects.filter(role=Role.TECHNICIAN)
         )
-        appointed_start = serializers.DateTimeField()
+        appointed_start = inputs.DateTimeField()
         expected_duration_minutes = serializers.IntegerField(
             min_value=5, max_value=24 * 60, default=60
         )
@@ -395,7 +398,7 @@ class LeaveInput(serializers.Serializer):
         default=None,
         help_text="Whether the technician told the customer he will come back.",
     )
-    fix_deadline = serializers.DateTimeField(
+    fix_deadline = inputs.DateTimeField(
         required=False,
         allow_null=True,
         default=None,
@@ -424,7 +427,7 @@ class NoteInput(serializers.Serializer):
 
 
 class RescheduleInput(serializers.Serializer):
-    appointed_start = serializers.DateTimeField()
+    appointed_start = inputs.DateTimeField()
     expected_duration_minutes = serializers.IntegerField(
         min_value=5, max_value=24 * 60, required=False, default=None
     )
