@@ -77,3 +77,33 @@ def media_root(settings, tmp_path):
     """Uploaded files of each test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def migration_seeds(db):
+    """The rows the migrations seed (checklist templates, the consent statement),
+    put back if a transactional test's flush emptied them. pytest-django runs
+    transactional tests last, in file order, so one that needs these rows can
+    follow one that flushed them (a migration test, for instance)."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from visits.models import ChecklistTemplate, ConsentStatement
+
+    if not ChecklistTemplate.objects.exists():
+        seeding = importlib.import_module(
+            "visits.migrations.0004_seed_checklist_templates"
+        )
+        seeding.seed(apps, None)
+    if not ConsentStatement.objects.exists():
+        consent = importlib.import_module(
+            "visits.migrations.0006_consent_and_append_only_signoffs"
+        )
+        ConsentStatement.objects.create(
+            version="2026-11",
+            text_zh=consent.CONSENT_ZH,
+            text_en=consent.CONSENT_EN,
+            published_at=timezone.now(),
+        )

@@ -63,7 +63,7 @@ def test_a_customer_edited_in_the_admin_records_who_changed_what(desk):
 
     assert response.status_code == 302
     assert records_of(customer) == [
-        ("phone", "13900000001", "13900000002", "desk"),
+        ("phone", "+8613900000001", "+8613900000002", "desk"),
         ("address", "解放大道 1 号", "解放大道 9 号", "desk"),
     ]
     record = ChangeRecord.objects.get(field="address")
@@ -100,7 +100,7 @@ def test_a_technician_edited_in_the_admin_records_profile_and_user_changes(boss)
 
     assert response.status_code == 302, form_errors(response)
     assert records_of(user) == [("last_name", "张", "章", "admin")]
-    assert records_of(profile) == [("phone", "13800000001", "13800000009", "admin")]
+    assert records_of(profile) == [("phone", "+8613800000001", "+8613800000009", "admin")]
 
 
 def test_a_customer_changed_through_the_api_is_recorded_too(api, dispatcher):
