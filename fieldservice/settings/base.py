@@ -119,6 +119,8 @@ if not REDIS_URL:
         "data_folder_in": str(CELERY_FILESYSTEM_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_FILESYSTEM_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_FILESYSTEM_BROKER_DIR / "processed"),
+        # The exchange table; unset, kombu writes it to ./control.
+        "control_folder": str(CELERY_FILESYSTEM_BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:

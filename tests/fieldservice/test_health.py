@@ -1,9 +1,11 @@
 """The health check, and the real broker and worker behind it."""
 
 import os
+import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -82,3 +84,41 @@ def test_a_real_worker_answers_on_the_redis_broker():
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def test_the_embedded_broker_keeps_its_exchange_table_in_its_own_folder(settings):
+    if settings.REDIS_URL:
+        pytest.skip("REDIS_URL is set: the broker is Redis")
+    broker_dir = Path(settings.CELERY_FILESYSTEM_BROKER_DIR)
+    stray = Path.cwd() / "control"
+    shutil.rmtree(stray, ignore_errors=True)
+
+    celery_app.send_task("tests.nothing_runs_this", queue="embedded-broker-test")
+    celery_app.control.purge()
+
+    assert (broker_dir / "control" / "celery.exchange").is_file()
+    assert not stray.exists()
+
+
+def test_a_test_run_removes_the_broker_folder_it_made():
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("CELERY_FILESYSTEM_BROKER_DIR", "REDIS_URL")
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "fieldservice.settings.test"
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.CELERY_FILESYSTEM_BROKER_DIR)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+    assert Path(made).name.startswith("fieldservice-broker-")
+    assert not Path(made).exists()
