@@ -205,6 +205,9 @@ ARRIVAL_TOLERANCE_MINUTES = env.int("ARRIVAL_TOLERANCE_MINUTES", default=10)
 
 # --- Security: safe by default, relaxed only by DEBUG or explicit variables ---
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer probes the backend over plain HTTP: the health check answers
+# it (200 or 503) instead of redirecting it to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int(

@@ -122,3 +122,15 @@ def test_a_test_run_removes_the_broker_folder_it_made():
 
     assert Path(made).name.startswith("fieldservice-broker-")
     assert not Path(made).exists()
+
+
+def test_with_the_ssl_redirect_on_the_health_check_answers_plain_http(client, settings):
+    settings.SECURE_SSL_REDIRECT = True  # as in production (DJANGO_DEBUG off)
+
+    health = client.get("/healthz")
+    admin = client.get("/admin/")
+
+    assert health.status_code == 200
+    assert health.json()["database"] == "ok"
+    assert admin.status_code == 301
+    assert admin["Location"].startswith("https://")
