@@ -279,6 +279,27 @@ CELERY_BEAT_SCHEDULE["escalate-overdue-complaints"] = {
     "task": "visits.tasks.complaints_escalate_task",
     "schedule": COMPLAINT_SCAN_SECONDS,
 }
+# --- Health: heartbeats of the Celery worker and beat ---------------------------
+# Beat sends a heartbeat task this often; /healthz answers 503 when the worker's
+# or beat's last heartbeat is older than HEALTH_HEARTBEAT_STALE_SECONDS.
+HEALTH_HEARTBEAT_SECONDS = env.float("HEALTH_HEARTBEAT_SECONDS", default=30.0)
+HEALTH_HEARTBEAT_STALE_SECONDS = env.float(
+    "HEALTH_HEARTBEAT_STALE_SECONDS", default=120.0
+)
+CELERY_BEAT_SCHEDULE["heartbeat"] = {
+    "task": "fieldservice.heartbeat_task",
+    "schedule": HEALTH_HEARTBEAT_SECONDS,
+    "options": {"expires": HEALTH_HEARTBEAT_SECONDS},
+}
+# Shared by every process: Redis, or files next to the embedded broker's messages.
+CACHES["heartbeats"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CELERY_FILESYSTEM_BROKER_DIR / "heartbeats"),
+    }
+)
 if REDIS_URL:
     # Longer than any task may run, so an unacknowledged task is not handed to
     # another worker while it is still running.

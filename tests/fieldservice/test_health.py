@@ -9,20 +9,64 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
+from django.test import Client
 
+from fieldservice import heartbeat
 from fieldservice.celery import app as celery_app
+from fieldservice.celery import heartbeat_task
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_health_check_reports_database_and_broker(client):
+@pytest.fixture(autouse=True)
+def no_heartbeats():
+    caches[heartbeat.CACHE].clear()
+    yield
+    caches[heartbeat.CACHE].clear()
+
+
+def beat_and_work(seconds_ago: float = 0) -> None:
+    for name in (heartbeat.WORKER, heartbeat.BEAT):
+        heartbeat.heartbeat_record(name, at=time.time() - seconds_ago)
+
+
+def test_the_health_check_reports_database_broker_worker_and_beat(client):
+    beat_and_work(seconds_ago=30)
+
     response = client.get("/healthz")
 
+    body = response.json()
+    ages = [body.pop(f"{name}_heartbeat_age_seconds") for name in ("worker", "beat")]
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert body == {"database": "ok", "broker": "ok", "worker": "ok", "beat": "ok"}
+    assert all(30 <= age < 90 for age in ages)
+
+
+def test_a_worker_and_beat_that_never_beat_are_a_503(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["worker"] == "unavailable"
+    assert response.json()["beat"] == "unavailable"
+    assert response.json()["worker_heartbeat_age_seconds"] is None
+
+
+def test_a_stale_worker_heartbeat_is_a_503_with_its_age(client, settings):
+    settings.HEALTH_HEARTBEAT_STALE_SECONDS = 120
+    beat_and_work()
+    heartbeat.heartbeat_record(heartbeat.WORKER, at=time.time() - 600)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["worker"] == "unavailable"
+    assert response.json()["beat"] == "ok"
+    assert 600 <= response.json()["worker_heartbeat_age_seconds"] < 660
 
 
 def test_the_health_check_says_503_when_the_broker_is_down(client, settings):
+    beat_and_work()
     celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     try:
         response = client.get("/healthz")
@@ -30,7 +74,8 @@ def test_the_health_check_says_503_when_the_broker_is_down(client, settings):
         celery_app.conf.broker_url = settings.CELERY_BROKER_URL
 
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "broker": "unavailable"}
+    assert response.json()["broker"] == "unavailable"
+    assert response.json()["database"] == "ok"
 
 
 def test_without_redis_the_embedded_broker_is_used(settings):
@@ -81,6 +126,16 @@ def test_a_real_worker_answers_on_the_redis_broker():
         assert any(
             name.startswith("health-test@") for reply in replies for name in reply
         )
+        # What beat does every HEALTH_HEARTBEAT_SECONDS: the worker runs it.
+        heartbeat_task.delay()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if heartbeat.heartbeat_age(heartbeat.WORKER) is not None:
+                break
+            time.sleep(0.2)
+        response = Client().get("/healthz")
+        assert response.status_code == 200, response.json()
+        assert response.json()["worker"] == response.json()["beat"] == "ok"
     finally:
         worker.terminate()
         worker.wait(timeout=30)
@@ -126,6 +181,7 @@ def test_a_test_run_removes_the_broker_folder_it_made():
 
 def test_with_the_ssl_redirect_on_the_health_check_answers_plain_http(client, settings):
     settings.SECURE_SSL_REDIRECT = True  # as in production (DJANGO_DEBUG off)
+    beat_and_work()
 
     health = client.get("/healthz")
     admin = client.get("/admin/")
