@@ -6,6 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links on receipts, QR codes and the call provider's webhooks point here: the
+# address served, unless SITE_URL is set in the environment or in .env.
+SITE_URL ?= $(or $(shell sed -n 's/^SITE_URL=//p' .env 2>/dev/null),http://$(HOST):$(PORT))
 
 .PHONY: run test check install install-dev clean
 
@@ -35,11 +38,11 @@ run: install .env
 	$(PY) manage.py seed_demo
 	@mkdir -p var
 	@echo "Starting the Celery worker with beat (log: var/celery.log)"
-	@$(VENV)/bin/celery -A fieldservice worker --beat --loglevel=INFO --concurrency=2 \
+	@SITE_URL=$(SITE_URL) $(VENV)/bin/celery -A fieldservice worker --beat --loglevel=INFO --concurrency=2 \
 		--schedule=var/celerybeat-schedule > var/celery.log 2>&1 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  echo "Open http://$(HOST):$(PORT)/admin/ (API docs: http://$(HOST):$(PORT)/api/docs/)"; \
-	  $(PY) manage.py runserver $(HOST):$(PORT)
+	  echo "Open http://$(HOST):$(PORT)/admin/ (API docs: http://$(HOST):$(PORT)/api/docs/; links on receipts: $(SITE_URL))"; \
+	  SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
 	$(VENV)/bin/pytest

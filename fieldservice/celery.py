@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import before_task_publish, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldservice.settings.base")
 
@@ -23,3 +23,23 @@ def make_embedded_broker_folders(**_kwargs) -> None:
         for folder in settings.CELERY_BROKER_TRANSPORT_OPTIONS.values():
             if isinstance(folder, str):
                 os.makedirs(folder, exist_ok=True)
+
+
+HEARTBEAT_TASK = "fieldservice.heartbeat_task"
+
+
+@app.task(name=HEARTBEAT_TASK, ignore_result=True)
+def heartbeat_task() -> None:
+    """Run by a worker: records that a worker is taking tasks."""
+    from fieldservice.heartbeat import WORKER, heartbeat_record
+
+    heartbeat_record(WORKER)
+
+
+@before_task_publish.connect
+def record_beat_heartbeat(sender=None, **_kwargs) -> None:
+    """Beat publishes the heartbeat task: that records that beat is alive."""
+    if sender == HEARTBEAT_TASK:
+        from fieldservice.heartbeat import BEAT, heartbeat_record
+
+        heartbeat_record(BEAT)

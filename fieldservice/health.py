@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from fieldservice import heartbeat
 from fieldservice.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -38,9 +39,28 @@ def _broker_ok() -> bool:
         return False
 
 
+def _heartbeat_age(name: str) -> float | None:
+    try:
+        return heartbeat.heartbeat_age(name)
+    except Exception:
+        logger.exception("health check: heartbeat of %s unreadable", name)
+        return None
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
-    body = {name: "ok" if is_ok else "unavailable" for name, is_ok in checks.items()}
+    """200 when the database and broker answer and the Celery worker and beat
+    have beaten recently; 503 otherwise. Ages are in seconds (null: never)."""
+    ages = {name: _heartbeat_age(name) for name in (heartbeat.WORKER, heartbeat.BEAT)}
+    checks = {
+        "database": _database_ok(),
+        "broker": _broker_ok(),
+        **{name: heartbeat.is_fresh(age) for name, age in ages.items()},
+    }
+    body: dict[str, object] = {
+        name: "ok" if is_ok else "unavailable" for name, is_ok in checks.items()
+    }
+    for name, age in ages.items():
+        body[f"{name}_heartbeat_age_seconds"] = None if age is None else round(age)
     return JsonResponse(body, status=200 if all(checks.values()) else 503)

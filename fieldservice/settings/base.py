@@ -119,6 +119,8 @@ if not REDIS_URL:
         "data_folder_in": str(CELERY_FILESYSTEM_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_FILESYSTEM_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_FILESYSTEM_BROKER_DIR / "processed"),
+        # The exchange table; unset, kombu writes it to ./control.
+        "control_folder": str(CELERY_FILESYSTEM_BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:
@@ -232,6 +234,9 @@ PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="CN")
 
 # --- Security: safe by default, relaxed only by DEBUG or explicit variables ---
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer probes the backend over plain HTTP: the health check answers
+# it (200 or 503) instead of redirecting it to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int(
@@ -303,6 +308,27 @@ CELERY_BEAT_SCHEDULE["escalate-overdue-complaints"] = {
     "task": "visits.tasks.complaints_escalate_task",
     "schedule": COMPLAINT_SCAN_SECONDS,
 }
+# --- Health: heartbeats of the Celery worker and beat ---------------------------
+# Beat sends a heartbeat task this often; /healthz answers 503 when the worker's
+# or beat's last heartbeat is older than HEALTH_HEARTBEAT_STALE_SECONDS.
+HEALTH_HEARTBEAT_SECONDS = env.float("HEALTH_HEARTBEAT_SECONDS", default=30.0)
+HEALTH_HEARTBEAT_STALE_SECONDS = env.float(
+    "HEALTH_HEARTBEAT_STALE_SECONDS", default=120.0
+)
+CELERY_BEAT_SCHEDULE["heartbeat"] = {
+    "task": "fieldservice.heartbeat_task",
+    "schedule": HEALTH_HEARTBEAT_SECONDS,
+    "options": {"expires": HEALTH_HEARTBEAT_SECONDS},
+}
+# Shared by every process: Redis, or files next to the embedded broker's messages.
+CACHES["heartbeats"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CELERY_FILESYSTEM_BROKER_DIR / "heartbeats"),
+    }
+)
 if REDIS_URL:
     # Longer than any task may run, so an unacknowledged task is not handed to
     # another worker while it is still running.

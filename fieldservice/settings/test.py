@@ -1,13 +1,18 @@
 """Test settings: base settings, made faster. Behaviour stays the same."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
-# The embedded broker of a test run lives in a temporary folder of its own.
-os.environ.setdefault(
-    "CELERY_FILESYSTEM_BROKER_DIR", tempfile.mkdtemp(prefix="fieldservice-broker-")
-)
+# The embedded broker of a test run lives in a temporary folder of its own,
+# removed when the run ends. A worker a test starts inherits the variable, so
+# only the process that made the folder removes it.
+if "CELERY_FILESYSTEM_BROKER_DIR" not in os.environ:
+    _broker_dir = tempfile.mkdtemp(prefix="fieldservice-broker-")
+    os.environ["CELERY_FILESYSTEM_BROKER_DIR"] = _broker_dir
+    atexit.register(shutil.rmtree, _broker_dir, ignore_errors=True)
 # Calls are placed by the console provider unless a test (or the worker a test
 # starts) says otherwise; Twilio settings are fakes for signed webhooks.
 for name, value in {

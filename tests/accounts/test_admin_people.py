@@ -100,7 +100,9 @@ def test_a_technician_edited_in_the_admin_records_profile_and_user_changes(boss)
 
     assert response.status_code == 302, form_errors(response)
     assert records_of(user) == [("last_name", "张", "章", "admin")]
-    assert records_of(profile) == [("phone", "+8613800000001", "+8613800000009", "admin")]
+    assert records_of(profile) == [
+        ("phone", "+8613800000001", "+8613800000009", "admin")
+    ]
 
 
 def test_a_customer_changed_through_the_api_is_recorded_too(api, dispatcher):

@@ -3,6 +3,7 @@ what still keeps it from "work done". No Django, no database."""
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
 from visits.lifecycle.rules import VisitState
 
@@ -136,3 +137,30 @@ def template_item_problems(
     elif min_value is not None or max_value is not None:
         problems.append(ItemProblem.RANGE_ON_OTHER_KIND)
     return list(dict.fromkeys(problems))
+
+
+# docs/rules.md#evidence-after-arrival: what the technician carries is confirmed
+# before leaving; everything else happens at the customer's home, so it is
+# evidence only once he has arrived. A stage not named here waits for arrival.
+STAGES_BEFORE_ARRIVAL = frozenset({"before_departure"})
+
+
+class EvidenceTimingProblem(enum.StrEnum):
+    NOT_ARRIVED = "not_arrived"
+    CAPTURED_BEFORE_ARRIVAL = "captured_before_arrival"
+
+
+def evidence_timing_problem(
+    *, stage: str | None, arrived_at: datetime | None, captured_at: datetime | None
+) -> EvidenceTimingProblem | None:
+    """docs/rules.md#evidence-after-arrival: an answer or photo of an on-site stage
+    (`stage` None: a photo of the visit, not of an item) is taken only once the
+    technician has arrived, and, when the phone says when it captured it, not
+    captured before the arrival the server recorded. Arrival itself is evidence."""
+    if stage in STAGES_BEFORE_ARRIVAL:
+        return None
+    if arrived_at is None:
+        return EvidenceTimingProblem.NOT_ARRIVED
+    if captured_at is not None and captured_at < arrived_at:
+        return EvidenceTimingProblem.CAPTURED_BEFORE_ARRIVAL
+    return None

@@ -16,6 +16,7 @@ from fieldservice.files import undone_on_error
 from visits.checklists import policies, rules
 from visits.checklists.models import (
     ChecklistAnswer,
+    ChecklistStage,
     ChecklistTemplate,
     ChecklistTemplateItem,
     ItemKind,
@@ -95,6 +96,64 @@ def _lock_for_answers(visit: Visit, by: User) -> Visit:
             code="checklist_closed",
         )
     return visit
+
+
+def _check_evidence_timing(
+    visit: Visit, item: VisitChecklistItem | None, captured_at: datetime | None
+) -> None:
+    """docs/rules.md#evidence-after-arrival, on the locked visit: on-site evidence
+    waits for arrival (409) and cannot have been captured before it (400)."""
+    stage = item.stage if item is not None else None
+    problem = rules.evidence_timing_problem(
+        stage=stage, arrived_at=visit.arrived_at, captured_at=captured_at
+    )
+    if problem is None:
+        return
+    stage_label = ChecklistStage(stage).label if stage is not None else None
+    extra = {
+        "stage": stage,
+        "arrived_at": visit.arrived_at.isoformat() if visit.arrived_at else None,
+    }
+    if problem is rules.EvidenceTimingProblem.NOT_ARRIVED:
+        state = visit.get_state_display().lower()
+        raise Conflict(
+            _(
+                "You have not arrived yet: answers and photos for the stage "
+                "“%(stage)s” are taken on site. The visit is %(state)s."
+            )
+            % {"stage": stage_label, "state": state}
+            if stage_label is not None
+            else _(
+                "You have not arrived yet: photos of the visit are taken on site. "
+                "The visit is %(state)s."
+            )
+            % {"state": state},
+            code=problem.value,
+            extra=extra,
+        )
+    times = {
+        "captured_at": _local_time(captured_at),
+        "arrived_at": _local_time(visit.arrived_at),
+    }
+    raise InvalidInput(
+        _(
+            "Captured at %(captured_at)s, before the arrival at %(arrived_at)s: "
+            "it cannot be evidence for the stage “%(stage)s”."
+        )
+        % {**times, "stage": stage_label}
+        if stage_label is not None
+        else _(
+            "Captured at %(captured_at)s, before the arrival at %(arrived_at)s: "
+            "it cannot be evidence of the visit."
+        )
+        % times,
+        code=problem.value,
+        extra=extra,
+    )
+
+
+def _local_time(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
 def _clean_value(item: VisitChecklistItem, value):
@@ -179,6 +238,7 @@ def checklist_answer_set(
         raise InvalidInput(
             _("The capture time must include a time zone."), code="naive_datetime"
         )
+    _check_evidence_timing(visit, item, captured_at)
     answer = ChecklistAnswer.objects.select_for_update().filter(item=item).first()
     current_version = answer.version if answer else 0
     if expected_version is not None and expected_version != current_version:
@@ -235,6 +295,7 @@ def photo_add(
     visit = _lock_for_answers(visit, by)
     if item is not None and item.visit_id != visit.pk:
         raise InvalidInput(_("This item is not on this visit's checklist."))
+    _check_evidence_timing(visit, item, captured_at)
     existing = Photo.objects.filter(
         visit=visit, item=item, sha256=processed.sha256
     ).first()

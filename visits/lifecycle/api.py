@@ -387,7 +387,7 @@ class ArriveInput(serializers.Serializer):
         allow_blank=True,
         default="",
         max_length=500,
-        help_text="Required when arriving later than the tolerance allows.",
+        help_text="Required when arriving later or earlier than the tolerance allows.",
     )
 
 

@@ -210,8 +210,12 @@ class Visit(models.Model):
         editable=False,
         help_text=_("Negative when early."),
     )
+    # Named for its first use; it holds the reason for an early arrival too.
     late_reason = models.CharField(
-        _("reason for being late"), max_length=500, blank=True, editable=False
+        _("reason for arriving outside the tolerance"),
+        max_length=500,
+        blank=True,
+        editable=False,
     )
     work_started_at = models.DateTimeField(
         _("work started at"), null=True, blank=True, editable=False

@@ -110,8 +110,9 @@ class ArrivalPunctuality:
 
     @property
     def is_reason_required(self) -> bool:
-        """A late arrival must be explained (docs/rules.md#arrival-tolerance)."""
-        return self.status is Punctuality.LATE
+        """An arrival outside the tolerance, late or early, must be explained
+        (docs/rules.md#arrival-tolerance)."""
+        return self.status is not Punctuality.ON_TIME
 
 
 def arrival_punctuality(

@@ -496,8 +496,9 @@ def visit_arrive(
     *, visit: Visit, by: User, late_reason: str = "", at: datetime | None = None
 ) -> Visit:
     """Records arrival at the server's time and judges punctuality (docs/rules.md#arrival-tolerance).
-    A late arrival without a reason is refused and records nothing, so the
-    phone can ask for the reason and send the arrival again."""
+    An arrival outside the tolerance (late or early) without a reason is refused
+    and records nothing, so the phone can ask for the reason and send the
+    arrival again; the reason is kept in `late_reason` either way."""
     at = _now(at)
     visit, from_state = visit_step_begin(visit, Transition.ARRIVE, by, at=at)
     judged = rules.arrival_punctuality(
@@ -505,10 +506,15 @@ def visit_arrive(
     )
     late_reason = late_reason.strip()
     if judged.is_reason_required and not late_reason:
+        is_late = judged.status is rules.Punctuality.LATE
         raise InvalidInput(
-            _("You are %(minutes)s minutes late: give the reason.")
-            % {"minutes": judged.deviation_minutes},
-            code="late_reason_required",
+            (
+                _("You are %(minutes)s minutes late: give the reason.")
+                if is_late
+                else _("You are %(minutes)s minutes early: give the reason.")
+            )
+            % {"minutes": abs(judged.deviation_minutes)},
+            code="late_reason_required" if is_late else "early_reason_required",
             extra={
                 "punctuality": judged.status.value,
                 "deviation_minutes": judged.deviation_minutes,

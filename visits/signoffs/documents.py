@@ -91,7 +91,7 @@ _LABELS: dict[str, dict[str, Any]] = {
         "arrived_at": "到达时间",
         "punctuality": "准时情况",
         "deviation": "{label}（偏差 {minutes} 分钟）",  # noqa: RUF001
-        "late_reason": "迟到原因",
+        "late_reason": "早到或迟到原因",
         "work_started_at": "开工时间",
         "work_done_at": "完工时间",
         "checklist": "服务规范检查",
@@ -152,7 +152,7 @@ _LABELS: dict[str, dict[str, Any]] = {
         "arrived_at": "Arrived",
         "punctuality": "Punctuality",
         "deviation": "{label} ({minutes} min)",
-        "late_reason": "Reason for lateness",
+        "late_reason": "Reason for arriving early or late",
         "work_started_at": "Work started",
         "work_done_at": "Work done",
         "checklist": "Service checklist",

@@ -180,6 +180,7 @@ def test_one_checklist_takes_the_same_queries_however_many_answers_and_photos(
 ):
     visit = book(technician)
     api.as_user(technician)
+    start(api, visit)
     answer_everything(api, visit)
 
     # token + visit + items (answers, photo counts) + photos
@@ -315,9 +316,10 @@ def test_numbers_are_checked_against_the_items_range(api, technician, value, err
 @pytest.mark.parametrize("value", [-40, 5, -18.5])
 def test_numbers_at_the_edges_of_the_range_are_accepted(api, technician, value):
     visit = book(technician, kind="installation")
+    start(api.as_user(technician), visit)
 
     response = put(
-        api.as_user(technician),
+        api,
         visit,
         item(visit, "optical_power_dbm"),
         {"value": value},
@@ -517,6 +519,7 @@ def test_a_refused_write_keeps_no_key_so_a_corrected_retry_may_use_it(api, techn
     visit = book(technician)
     entry = item(visit, "fault_cause")
     api.as_user(technician)
+    start(api, visit)
 
     refused = put(api, visit, entry, {"value": "nonsense"}, HTTP_IDEMPOTENCY_KEY="k-3")
     accepted = put(api, visit, entry, {"value": "line"}, HTTP_IDEMPOTENCY_KEY="k-3")
@@ -693,19 +696,21 @@ def post_photo(api, visit, **data):
 def test_a_photo_for_an_item_is_stored_re_encoded_with_a_thumbnail(api, technician):
     visit = book(technician)
     entry = item(visit, "shoe_covers")
+    start(api.as_user(technician), visit)
+    captured_at = timezone.localtime() + timedelta(seconds=5)
 
     response = post_photo(
-        api.as_user(technician),
+        api,
         visit,
         file=upload(data=jpeg(2000, 1500)),
         item=entry.id,
-        captured_at="2026-11-23T10:01:00+08:00",
+        captured_at=captured_at.isoformat(timespec="seconds"),
     )
 
     assert response.status_code == 201
     body = response.json()
     assert (body["width"], body["height"]) == (1600, 1200)
-    assert body["captured_at"] == "2026-11-23T10:01:00+08:00"
+    assert body["captured_at"] == captured_at.isoformat(timespec="seconds")
     image = api.get(body["url"])
     thumbnail = api.get(body["thumbnail_url"])
     assert image["Content-Type"] == "image/jpeg"
@@ -720,7 +725,7 @@ def test_a_photo_for_an_item_is_stored_re_encoded_with_a_thumbnail(api, technici
 
 def test_the_same_photo_sent_twice_is_stored_once(api, technician):
     visit = book(technician)
-    api.as_user(technician)
+    start(api.as_user(technician), visit)
     data = jpeg(color=(1, 2, 3))
 
     first = post_photo(api, visit, file=upload(data=data))
@@ -775,7 +780,8 @@ def test_photos_of_another_technicians_visit_are_hidden(
     api, technician, other_technician
 ):
     theirs = book(other_technician)
-    photo = post_photo(api.as_user(other_technician), theirs, file=upload()).json()
+    start(api.as_user(other_technician), theirs)
+    photo = post_photo(api, theirs, file=upload()).json()
 
     api.as_user(technician)
 

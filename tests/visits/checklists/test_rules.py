@@ -1,15 +1,22 @@
 """The checklist's pure rules: which items are required and what is missing."""
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from visits.checklists.rules import (
+    EvidenceTimingProblem,
     ItemProblem,
     ItemProgress,
     MissingReason,
+    evidence_timing_problem,
     item_is_required,
     missing_items,
     template_item_problems,
 )
+
+DAY, SECOND = timedelta(days=1), timedelta(seconds=1)
 
 # --- The checklist (docs/rules.md#shoe-covers, #checklist-complete) ---------------------
 
@@ -166,3 +173,59 @@ def test_malformed_template_items_are_named(
         )
         == expected
     )
+
+
+# --- Evidence after arrival (docs/rules.md#evidence-after-arrival) -----------------
+
+ARRIVED = datetime(2026, 11, 23, 10, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
+ON_SITE_STAGES = ["at_the_door", "in_the_home", "work", "clean_up", "departure", None]
+
+
+def test_the_carry_list_is_evidence_before_arrival():
+    assert (
+        evidence_timing_problem(
+            stage="before_departure", arrived_at=None, captured_at=ARRIVED - DAY
+        )
+        is None
+    )
+
+
+@pytest.mark.parametrize("stage", ON_SITE_STAGES)
+def test_on_site_evidence_before_arrival_is_refused(stage):
+    assert (
+        evidence_timing_problem(stage=stage, arrived_at=None, captured_at=None)
+        is EvidenceTimingProblem.NOT_ARRIVED
+    )
+
+
+@pytest.mark.parametrize("stage", ON_SITE_STAGES)
+def test_on_site_evidence_captured_exactly_at_arrival_counts(stage):
+    assert (
+        evidence_timing_problem(stage=stage, arrived_at=ARRIVED, captured_at=ARRIVED)
+        is None
+    )
+
+
+@pytest.mark.parametrize("stage", ON_SITE_STAGES)
+def test_on_site_evidence_captured_one_second_before_arrival_is_refused(stage):
+    assert (
+        evidence_timing_problem(
+            stage=stage, arrived_at=ARRIVED, captured_at=ARRIVED - SECOND
+        )
+        is EvidenceTimingProblem.CAPTURED_BEFORE_ARRIVAL
+    )
+
+
+def test_on_site_evidence_without_a_capture_time_counts_once_arrived():
+    assert (
+        evidence_timing_problem(
+            stage="in_the_home", arrived_at=ARRIVED, captured_at=None
+        )
+        is None
+    )
+
+
+def test_every_stage_is_either_before_arrival_or_on_site():
+    from visits.checklists.models import ChecklistStage
+
+    assert set(ChecklistStage.values) == {"before_departure", *ON_SITE_STAGES} - {None}

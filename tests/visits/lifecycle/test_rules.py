@@ -62,12 +62,16 @@ def test_arriving_exactly_ten_minutes_early_is_on_time():
     assert result.deviation_seconds == -600
 
 
-def test_arriving_ten_minutes_and_one_second_early_is_early_without_a_reason():
+def test_arriving_ten_minutes_and_one_second_early_is_early_and_needs_a_reason():
     result = judge(-timedelta(minutes=10, seconds=1))
 
     assert result.status is Punctuality.EARLY
     assert result.deviation_minutes == -11
-    assert result.is_reason_required is False
+    assert result.is_reason_required is True
+
+
+def test_arriving_exactly_ten_minutes_early_needs_no_reason():
+    assert judge(-timedelta(minutes=10)).is_reason_required is False
 
 
 def test_the_tolerance_comes_from_the_visit_not_a_constant():

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.db import DatabaseError, transaction
+from django.utils import translation
 
 from fieldservice.errors import InvalidInput, InvalidTransition, NotAllowed
 from tests.visits.lifecycle.service_helpers import (
@@ -442,20 +443,50 @@ def test_arriving_late_with_a_reason_records_the_lateness_and_the_reason(
     }
 
 
-def test_arriving_ten_minutes_and_one_second_early_is_early_and_needs_no_reason(
+@pytest.mark.parametrize("late_reason", ["", "   "])
+def test_arriving_ten_minutes_and_one_second_early_without_a_reason_records_nothing(
+    late_reason, dispatcher, technician
+):
+    visit = en_route_visit(dispatcher, technician)
+    early = APPOINTED - timedelta(minutes=10, seconds=1)
+
+    with (
+        refused(InvalidInput, code="early_reason_required") as english,
+        translation.override("en"),
+    ):
+        take(visit, T.ARRIVE, by=technician, at=early, late_reason=late_reason)
+    with (
+        refused(InvalidInput, code="early_reason_required") as chinese,
+        translation.override("zh-hans"),
+    ):
+        take(visit, T.ARRIVE, by=technician, at=early, late_reason=late_reason)
+
+    assert str(english.value.detail) == "You are 11 minutes early: give the reason."
+    assert str(chinese.value.detail) == "您早到了 11 分钟，请说明原因。"  # noqa: RUF001
+    caught = english
+    assert caught.value.extra == {"punctuality": "early", "deviation_minutes": -11}
+    assert visit_row(visit)["state"] == S.EN_ROUTE
+
+
+def test_arriving_early_with_a_reason_records_the_earliness_and_keeps_the_reason(
     dispatcher, technician
 ):
     visit = en_route_visit(dispatcher, technician)
     early = APPOINTED - timedelta(minutes=10, seconds=1)
 
-    take(visit, T.ARRIVE, by=technician, at=early)
+    take(visit, T.ARRIVE, by=technician, at=early, late_reason=" Customer asked ")
 
     assert arrival(visit) == {
         "state": S.ARRIVED,
         "arrived_at": early,
         "punctuality": "early",
         "arrival_deviation_seconds": -601,
-        "late_reason": "",
+        "late_reason": "Customer asked",
+    }
+    assert event_rows(visit)[-1]["data"] == {
+        "punctuality": "early",
+        "deviation_seconds": -601,
+        "late_reason": "Customer asked",
     }
 
 

@@ -171,7 +171,11 @@ def test_records_are_chained(api, technician):
     for visit in (first, second):
         api.as_user(technician)
         for step in ("start-travel", "arrive", "start-work"):
-            api.post(f"/api/v1/visits/{visit.id}/actions/{step}/")
+            response = api.post(
+                f"/api/v1/visits/{visit.id}/actions/{step}/",
+                {"late_reason": "The customer asked us to come early"},
+            )
+            assert response.status_code == 200, response.json()
         answer_everything(api, visit)
         api.post(f"/api/v1/visits/{visit.id}/actions/finish-work/")
         assert sign_on_phone(api, visit).status_code == 201
