@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0007_calls'),
+        ('visits', '0008_call_skipped_state'),
     ]
 
     operations = [
