@@ -6,7 +6,8 @@ punctuality, every checklist answer with the SHA-256 of each photo, the
 customer's conduct confirmations, the service card, the signer's name, the
 consent statement and the server's time. The record stores that text, its
 SHA-256, the SHA-256 of the signature image and a chain hash linking it to the
-record before. `verify` recomputes all of it from what is stored now.
+record before. `verify_record` recomputes all of it from the stored record and
+the stored files it names, never from rows that may be edited later.
 """
 
 import base64
@@ -183,10 +184,9 @@ def _choice_label(item, value, language: str) -> str | None:
 
 
 def evidence(visit: Visit) -> dict:
-    """The parts of the record built from rows that must not change after
-    sign-off: the work order, the visit, the technician and the checklist with
-    photo hashes, labelled in the customer's language. Rebuilt by `verify` and
-    compared with the stored record."""
+    """The parts of the record built from rows at sign-off: the work order, the
+    visit, the technician and the checklist with photo hashes, labelled in the
+    customer's language."""
     with translation.override(_language(visit)):
         return _evidence(visit)
 
@@ -575,15 +575,33 @@ def _file_sha256(field) -> str | None:
         return None
 
 
+def _frozen_photo_hashes(stored: dict) -> list[str]:
+    """The SHA-256 of every photo the record names, in the record's order."""
+    hashes: list[str] = []
+    for row in stored.get("checklist") or []:
+        if isinstance(row, dict):
+            hashes += [value for value in row.get("photos") or [] if value]
+    hashes += [value for value in stored.get("visit_photos") or [] if value]
+    return hashes
+
+
 def verify_record(sign_off: SignOff, *, previous_hash: str) -> list[str]:
-    """What no longer matches in one record, in words; empty when intact."""
+    """What no longer matches in one record, in words; empty when intact.
+
+    Uses only what was frozen: the stored record text and its hashes, and the
+    stored files the record names (the signature and the photos), hashed again.
+    Rows edited after sign-off (the customer's language, the technician's name,
+    the work order's description) are not the record and are not compared."""
     problems = []
     if sha256_hex(sign_off.snapshot.encode()) != sign_off.snapshot_sha256:
         problems.append("the stored record text does not match its SHA-256")
     try:
         stored = json.loads(sign_off.snapshot)
     except json.JSONDecodeError:
-        return [*problems, "the stored record is not valid JSON"]
+        stored = None
+        problems.append("the stored record is not valid JSON")
+    if not isinstance(stored, dict):
+        stored = {}
     signature_sha256 = _file_sha256(sign_off.signature)
     if signature_sha256 is None:
         problems.append("the signature image is missing")
@@ -600,15 +618,31 @@ def verify_record(sign_off: SignOff, *, previous_hash: str) -> list[str]:
     )
     if sign_off.chain_hash != expected_chain:
         problems.append("the chain hash does not match")
-    current = evidence(sign_off.visit)
-    for section in ("work_order", "visit", "technician", "checklist", "visit_photos"):
-        if current[section] != stored.get(section):
-            problems.append(f"the {section.replace('_', ' ')} changed after sign-off")
-    for photo in Photo.objects.filter(visit=sign_off.visit).order_by("id"):
-        actual = _file_sha256(photo.image)
-        if actual != photo.sha256:
-            problems.append(f"photo {photo.id} was changed or is missing")
+    photos: dict[str, list[Photo]] = {}
+    for photo in Photo.objects.filter(visit_id=sign_off.visit_id).order_by("id"):
+        photos.setdefault(photo.sha256, []).append(photo)
+    for photo_sha256 in _frozen_photo_hashes(stored):
+        short = str(photo_sha256)[:12]
+        if photo_sha256 not in photos:
+            problems.append(f"photo {short} named in the record is missing")
+            continue
+        for photo in photos[photo_sha256]:
+            if _file_sha256(photo.image) != photo_sha256:
+                problems.append(f"photo {photo.id} ({short}) was changed or is missing")
     return problems
+
+
+def verify_one(sign_off: SignOff) -> list[str]:
+    """One record checked against the record before it, for the public page."""
+    problems = []
+    previous = SignOff.objects.filter(number=sign_off.number - 1).first()
+    if previous is not None:
+        previous_hash = previous.chain_hash
+    else:
+        previous_hash = SignOffChainHead.GENESIS_HASH
+        if sign_off.number > 1:
+            problems.append(f"record {sign_off.number - 1} before it is missing")
+    return [*problems, *verify_record(sign_off, previous_hash=previous_hash)]
 
 
 def verify_all() -> tuple[int, list[Problem]]:
@@ -723,4 +757,12 @@ def service_card_of(visit: Visit) -> dict:
 
 
 def service_card_pdf(visit: Visit) -> bytes:
+    """In the language of the frozen record once signed (the customer may have
+    changed theirs since), else in the customer's language today."""
+    sign_off = SignOff.objects.filter(visit=visit).first()
+    if sign_off is not None:
+        record = json.loads(sign_off.snapshot)
+        return documents.service_card_pdf(
+            record["service_card"], language=record["language"]
+        )
     return documents.service_card_pdf(service_card_of(visit), language=_language(visit))
