@@ -308,25 +308,66 @@ def check_signature(png: bytes) -> None:
         raise InvalidInput(_("The signature is empty."), code="signature_empty")
 
 
-def _check_conduct(visit: Visit, answers: list[dict]) -> list[dict]:
+CONDUCT_COMMENT_MAX_LENGTH = 500
+
+
+def _conduct_refused(position: int, message, code: str) -> InvalidInput:
+    return InvalidInput(
+        _("Conduct entry %(position)s: %(problem)s")
+        % {"position": position, "problem": message},
+        code=code,
+        extra={"conduct_entry": position},
+    )
+
+
+def _check_conduct(visit: Visit, answers: list) -> list[dict]:
+    """The customer's answers, each entry checked: an object with a known code
+    given once, `confirmed` true or false, and an optional text comment of at
+    most CONDUCT_COMMENT_MAX_LENGTH characters. A refusal names the entry by
+    its position (from 1) and its code."""
     questions = {question["code"]: question for question in conduct_questions(visit)}
-    given = {}
-    for answer in answers:
+    given: dict[str, dict] = {}
+    for position, answer in enumerate(answers, start=1):
+        if not isinstance(answer, dict):
+            raise _conduct_refused(
+                position, _("each entry must be an object."), "conduct_invalid"
+            )
         code = answer.get("code")
+        if not isinstance(code, str) or not code:
+            raise _conduct_refused(
+                position, _("the code must be text."), "conduct_invalid"
+            )
         if code not in questions:
-            raise InvalidInput(
+            raise _conduct_refused(
+                position,
                 _("%(code)s is not a conduct question of this visit.") % {"code": code},
-                code="conduct_unknown",
+                "conduct_unknown",
             )
         if code in given:
-            raise InvalidInput(
+            raise _conduct_refused(
+                position,
                 _("%(code)s is answered twice.") % {"code": code},
-                code="conduct_duplicate",
+                "conduct_duplicate",
             )
         if not isinstance(answer.get("confirmed"), bool):
-            raise InvalidInput(
+            raise _conduct_refused(
+                position,
                 _("Confirm or contest %(code)s with true or false.") % {"code": code},
-                code="conduct_invalid",
+                "conduct_invalid",
+            )
+        comment = answer.get("comment")
+        if comment is not None and not isinstance(comment, str):
+            raise _conduct_refused(
+                position,
+                _("the comment on %(code)s must be text.") % {"code": code},
+                "conduct_invalid",
+            )
+        if len((comment or "").strip()) > CONDUCT_COMMENT_MAX_LENGTH:
+            raise _conduct_refused(
+                position,
+                _("the comment on %(code)s is longer than %(limit)s characters.")
+                % {"code": code, "limit": CONDUCT_COMMENT_MAX_LENGTH},
+                "conduct_comment_too_long",
             )
         given[code] = answer
     unanswered = [code for code in questions if code not in given]
@@ -342,7 +383,7 @@ def _check_conduct(visit: Visit, answers: list[dict]) -> list[dict]:
             "code": code,
             "text": question["text"],
             "confirmed": given[code]["confirmed"],
-            "comment": str(given[code].get("comment") or "").strip()[:500],
+            "comment": (given[code].get("comment") or "").strip(),
         }
         for code, question in questions.items()
     ]
