@@ -6,7 +6,6 @@ import pytest
 
 from tests.visits.signoffs.test_signoff import (
     body_for,
-    done_visit,  # noqa: F401 (fixture)
     make_link,
     nothing_signed,
     post_link,

@@ -37,21 +37,6 @@ from visits.signoffs import services as signoff
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def done_visit(api, technician):
-    """A city repair whose work is done, its checklist complete."""
-    visit = book(technician)
-    api.as_user(technician)
-    for step in ("start-travel", "arrive", "start-work"):
-        assert api.post(f"/api/v1/visits/{visit.id}/actions/{step}/").status_code == 200
-    answer_everything(api, visit)
-    assert (
-        api.post(f"/api/v1/visits/{visit.id}/actions/finish-work/").status_code == 200
-    )
-    visit.refresh_from_db()
-    return visit
-
-
 def data_url(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
