@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from accounts.models import Language
 from fieldservice.errors import Conflict
+from tests.factories import CustomerFactory
 from tests.visits.checklists.checklist_helpers import answer_everything, book
 from tests.visits.signoffs.test_signoff import sign_on_phone
 from visits.models import Photo, SignOff, WorkOrder
@@ -292,3 +293,20 @@ def test_a_signed_work_orders_description_cannot_be_changed(chain, technician):
     assert policies.is_signed(signed)
     assert policies.is_signed(chain[0].visit)
     assert not policies.is_signed(unsigned)
+
+
+@pytest.mark.parametrize(("length", "status"), [(2000, 201), (2001, 400)])
+def test_a_work_order_description_is_capped_at_two_thousand_characters(
+    api, dispatcher, length, status
+):
+    # The cap that keeps a receipt readable (the receipt lays out any length).
+    customer = CustomerFactory()
+
+    response = api.as_user(dispatcher).post(
+        "/api/v1/work-orders/",
+        {"customer": customer.id, "kind": "repair", "description": "修" * length},
+        format="json",
+    )
+
+    assert response.status_code == status
+    assert WorkOrder.objects.count() == (1 if status == 201 else 0)
