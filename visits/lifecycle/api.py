@@ -195,8 +195,9 @@ class WorkOrderListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
     class InputSerializer(serializers.Serializer):
         customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
         kind = serializers.ChoiceField(choices=VisitKind.choices)
+        # Capped so a work-order description fits a readable receipt.
         description = serializers.CharField(
-            required=False, allow_blank=True, default=""
+            required=False, allow_blank=True, default="", max_length=2000
         )
         address = serializers.CharField(
             required=False,

@@ -2,9 +2,9 @@
 work-order receipt (施工单回执).
 
 Pure rendering: no database, no network, no fonts from the system. Every glyph
-comes from WenQuanYi Micro Hei, shipped inside the pinned
-``paperang-p2-fonts-cjk`` wheel (byte-identical to Debian's fonts-wqy-microhei)
-and embedded as a subset, so Chinese shows on a machine without any CJK font and
+comes from WenQuanYi Micro Hei, vendored from Debian's fonts-wqy-microhei
+package next to this module (fonts/README.md: version, licence, checksum) and
+embedded as a subset, so Chinese shows on a machine without any CJK font and
 text extracted from the PDF is real Unicode. reportlab's built-in "STSong-Light"
 extracts fine but is not embedded: a viewer without Adobe's Asian font pack shows
 boxes. The Noto CJK packages on PyPI are OpenType/CFF, which reportlab cannot
@@ -18,7 +18,7 @@ import functools
 import io
 import json
 from datetime import datetime
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -48,7 +48,7 @@ from reportlab.platypus import (
 
 SANS = "WenQuanYiMicroHei"
 MONO = "WenQuanYiMicroHeiMono"
-_FONT_FILE = files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 
 QR_ERROR_CORRECTION = "M"
 _QR_SIZE = 30 * mm
@@ -289,20 +289,12 @@ def receipt_pdf(
         _checklist_table(snapshot.get("checklist") or [], labels, styles, width),
         *_section(labels["conduct"], styles),
         _conduct_table(snapshot.get("conduct") or [], labels, styles, width),
-        KeepTogether(
-            [
-                *_section(labels["service_card"], styles),
-                _service_card_table(
-                    snapshot.get("service_card") or {}, labels, styles, width=width
-                ),
-            ]
+        *_section(labels["service_card"], styles),
+        _service_card_table(
+            snapshot.get("service_card") or {}, labels, styles, width=width
         ),
-        KeepTogether(
-            [
-                *_section(labels["sign_off"], styles),
-                _sign_off_table(snapshot, signature_png, labels, styles, width),
-            ]
-        ),
+        *_section(labels["sign_off"], styles),
+        *_sign_off_blocks(snapshot, signature_png, labels, styles, width),
         KeepTogether(
             [
                 *_section(labels["record"], styles),
@@ -333,7 +325,7 @@ def _prepare_reportlab() -> None:
             for mark in _CHINESE_CANNOT_START_LINE
             if mark not in module.ALL_CANNOT_START
         )
-    path = str(_FONT_FILE)
+    path = str(FONT_FILE)
     pdfmetrics.registerFont(TTFont(SANS, path, subfontIndex=0))
     pdfmetrics.registerFont(TTFont(MONO, path, subfontIndex=1))
     # Markup such as <b> must resolve to a registered face; this font has one.
@@ -406,6 +398,13 @@ def _text(value: Any, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(shown).replace("\n", "<br/>"), style)
 
 
+def _table(data: list[list[Any]], **options: Any) -> Table:
+    """A table whose rows may split across pages: one cell of free text (a long
+    answer, description or consent statement) can be taller than a page, and a
+    row that cannot split makes the whole document fail to lay out."""
+    return Table(data, splitByRow=1, splitInRow=1, **options)
+
+
 def _table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
     # Tables default to Helvetica, which is not embedded, even for empty cells.
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), *commands])
@@ -461,7 +460,7 @@ def _facts_table(
             cells += ["", ""]
             commands.append(("SPAN", (1, index), (3, index)))
         data.append(cells)
-    return Table(
+    return _table(
         data,
         colWidths=[label_width, value_width, label_width, value_width],
         style=_table_style(commands),
@@ -623,7 +622,7 @@ def _checklist_table(
 
 def _listing_table(data: list[list[Any]], widths: list[float]) -> Table:
     """A table with a header row repeated on each page and banded rows."""
-    return Table(
+    return _table(
         data,
         colWidths=widths,
         repeatRows=1,
@@ -728,7 +727,7 @@ def _service_card_table(
             ("TOPPADDING", (0, row), (-1, row), 5),
             ("BOTTOMPADDING", (0, row), (-1, row), 6),
         ]
-    return Table(
+    return _table(
         data,
         colWidths=[label_width, width - label_width],
         hAlign="LEFT",
@@ -736,30 +735,35 @@ def _service_card_table(
     )
 
 
-def _sign_off_table(
+def _sign_off_blocks(
     snapshot: dict[str, Any],
     signature_png: bytes,
     labels: dict[str, Any],
     styles: _Styles,
     width: float,
-) -> Table:
-    """Who signed, to what, and when, beside the signature itself."""
+) -> list[Flowable]:
+    """Who signed, to what, and when, then the signature itself. The facts come
+    first at full width, so a long consent statement splits across pages; the
+    signature box, of fixed size, is kept together with its label."""
     signer = snapshot.get("signer") or {}
     consent = snapshot.get("consent") or {}
     channel = signer.get("channel")
     box_width, box_height = _SIGNATURE_BOX
-    signature_width = box_width + 8 * mm
     facts = _facts_table(
         [
-            [(labels["signer"], signer.get("name"))],
-            [(labels["channel"], labels["channels"].get(channel, channel))],
-            [(labels["signed_at"], _format_time(snapshot.get("signed_at")))],
-            [(labels["consent_version"], consent.get("version"))],
+            [
+                (labels["signer"], signer.get("name")),
+                (labels["channel"], labels["channels"].get(channel, channel)),
+            ],
+            [
+                (labels["signed_at"], _format_time(snapshot.get("signed_at"))),
+                (labels["consent_version"], consent.get("version")),
+            ],
             [(labels["consent"], consent.get("text"))],
         ],
         labels,
         styles,
-        width - signature_width,
+        width,
     )
     signature = Table(
         [
@@ -768,6 +772,7 @@ def _sign_off_table(
         ],
         colWidths=[box_width + 4 * mm],
         rowHeights=[None, box_height + 4 * mm],
+        hAlign="RIGHT",
         style=_table_style(
             [
                 ("BOX", (0, 1), (0, 1), 0.6, _RULE),
@@ -777,19 +782,7 @@ def _sign_off_table(
             ]
         ),
     )
-    return Table(
-        [[facts, signature]],
-        colWidths=[width - signature_width, signature_width],
-        hAlign="LEFT",
-        style=_table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        ),
-    )
+    return [facts, Spacer(1, 2 * mm), KeepTogether([signature])]
 
 
 def _signature_image(png: bytes) -> Image:

@@ -6,7 +6,8 @@ punctuality, every checklist answer with the SHA-256 of each photo, the
 customer's conduct confirmations, the service card, the signer's name, the
 consent statement and the server's time. The record stores that text, its
 SHA-256, the SHA-256 of the signature image and a chain hash linking it to the
-record before. `verify` recomputes all of it from what is stored now.
+record before. `verify_record` recomputes all of it from the stored record and
+the stored files it names, never from rows that may be edited later.
 """
 
 import base64
@@ -183,10 +184,9 @@ def _choice_label(item, value, language: str) -> str | None:
 
 
 def evidence(visit: Visit) -> dict:
-    """The parts of the record built from rows that must not change after
-    sign-off: the work order, the visit, the technician and the checklist with
-    photo hashes, labelled in the customer's language. Rebuilt by `verify` and
-    compared with the stored record."""
+    """The parts of the record built from rows at sign-off: the work order, the
+    visit, the technician and the checklist with photo hashes, labelled in the
+    customer's language."""
     with translation.override(_language(visit)):
         return _evidence(visit)
 
@@ -308,25 +308,66 @@ def check_signature(png: bytes) -> None:
         raise InvalidInput(_("The signature is empty."), code="signature_empty")
 
 
-def _check_conduct(visit: Visit, answers: list[dict]) -> list[dict]:
+CONDUCT_COMMENT_MAX_LENGTH = 500
+
+
+def _conduct_refused(position: int, message, code: str) -> InvalidInput:
+    return InvalidInput(
+        _("Conduct entry %(position)s: %(problem)s")
+        % {"position": position, "problem": message},
+        code=code,
+        extra={"conduct_entry": position},
+    )
+
+
+def _check_conduct(visit: Visit, answers: list) -> list[dict]:
+    """The customer's answers, each entry checked: an object with a known code
+    given once, `confirmed` true or false, and an optional text comment of at
+    most CONDUCT_COMMENT_MAX_LENGTH characters. A refusal names the entry by
+    its position (from 1) and its code."""
     questions = {question["code"]: question for question in conduct_questions(visit)}
-    given = {}
-    for answer in answers:
+    given: dict[str, dict] = {}
+    for position, answer in enumerate(answers, start=1):
+        if not isinstance(answer, dict):
+            raise _conduct_refused(
+                position, _("each entry must be an object."), "conduct_invalid"
+            )
         code = answer.get("code")
+        if not isinstance(code, str) or not code:
+            raise _conduct_refused(
+                position, _("the code must be text."), "conduct_invalid"
+            )
         if code not in questions:
-            raise InvalidInput(
+            raise _conduct_refused(
+                position,
                 _("%(code)s is not a conduct question of this visit.") % {"code": code},
-                code="conduct_unknown",
+                "conduct_unknown",
             )
         if code in given:
-            raise InvalidInput(
+            raise _conduct_refused(
+                position,
                 _("%(code)s is answered twice.") % {"code": code},
-                code="conduct_duplicate",
+                "conduct_duplicate",
             )
         if not isinstance(answer.get("confirmed"), bool):
-            raise InvalidInput(
+            raise _conduct_refused(
+                position,
                 _("Confirm or contest %(code)s with true or false.") % {"code": code},
-                code="conduct_invalid",
+                "conduct_invalid",
+            )
+        comment = answer.get("comment")
+        if comment is not None and not isinstance(comment, str):
+            raise _conduct_refused(
+                position,
+                _("the comment on %(code)s must be text.") % {"code": code},
+                "conduct_invalid",
+            )
+        if len((comment or "").strip()) > CONDUCT_COMMENT_MAX_LENGTH:
+            raise _conduct_refused(
+                position,
+                _("the comment on %(code)s is longer than %(limit)s characters.")
+                % {"code": code, "limit": CONDUCT_COMMENT_MAX_LENGTH},
+                "conduct_comment_too_long",
             )
         given[code] = answer
     unanswered = [code for code in questions if code not in given]
@@ -342,7 +383,7 @@ def _check_conduct(visit: Visit, answers: list[dict]) -> list[dict]:
             "code": code,
             "text": question["text"],
             "confirmed": given[code]["confirmed"],
-            "comment": str(given[code].get("comment") or "").strip()[:500],
+            "comment": (given[code].get("comment") or "").strip(),
         }
         for code, question in questions.items()
     ]
@@ -575,15 +616,33 @@ def _file_sha256(field) -> str | None:
         return None
 
 
+def _frozen_photo_hashes(stored: dict) -> list[str]:
+    """The SHA-256 of every photo the record names, in the record's order."""
+    hashes: list[str] = []
+    for row in stored.get("checklist") or []:
+        if isinstance(row, dict):
+            hashes += [value for value in row.get("photos") or [] if value]
+    hashes += [value for value in stored.get("visit_photos") or [] if value]
+    return hashes
+
+
 def verify_record(sign_off: SignOff, *, previous_hash: str) -> list[str]:
-    """What no longer matches in one record, in words; empty when intact."""
+    """What no longer matches in one record, in words; empty when intact.
+
+    Uses only what was frozen: the stored record text and its hashes, and the
+    stored files the record names (the signature and the photos), hashed again.
+    Rows edited after sign-off (the customer's language, the technician's name,
+    the work order's description) are not the record and are not compared."""
     problems = []
     if sha256_hex(sign_off.snapshot.encode()) != sign_off.snapshot_sha256:
         problems.append("the stored record text does not match its SHA-256")
     try:
         stored = json.loads(sign_off.snapshot)
     except json.JSONDecodeError:
-        return [*problems, "the stored record is not valid JSON"]
+        stored = None
+        problems.append("the stored record is not valid JSON")
+    if not isinstance(stored, dict):
+        stored = {}
     signature_sha256 = _file_sha256(sign_off.signature)
     if signature_sha256 is None:
         problems.append("the signature image is missing")
@@ -600,15 +659,31 @@ def verify_record(sign_off: SignOff, *, previous_hash: str) -> list[str]:
     )
     if sign_off.chain_hash != expected_chain:
         problems.append("the chain hash does not match")
-    current = evidence(sign_off.visit)
-    for section in ("work_order", "visit", "technician", "checklist", "visit_photos"):
-        if current[section] != stored.get(section):
-            problems.append(f"the {section.replace('_', ' ')} changed after sign-off")
-    for photo in Photo.objects.filter(visit=sign_off.visit).order_by("id"):
-        actual = _file_sha256(photo.image)
-        if actual != photo.sha256:
-            problems.append(f"photo {photo.id} was changed or is missing")
+    photos: dict[str, list[Photo]] = {}
+    for photo in Photo.objects.filter(visit_id=sign_off.visit_id).order_by("id"):
+        photos.setdefault(photo.sha256, []).append(photo)
+    for photo_sha256 in _frozen_photo_hashes(stored):
+        short = str(photo_sha256)[:12]
+        if photo_sha256 not in photos:
+            problems.append(f"photo {short} named in the record is missing")
+            continue
+        for photo in photos[photo_sha256]:
+            if _file_sha256(photo.image) != photo_sha256:
+                problems.append(f"photo {photo.id} ({short}) was changed or is missing")
     return problems
+
+
+def verify_one(sign_off: SignOff) -> list[str]:
+    """One record checked against the record before it, for the public page."""
+    problems = []
+    previous = SignOff.objects.filter(number=sign_off.number - 1).first()
+    if previous is not None:
+        previous_hash = previous.chain_hash
+    else:
+        previous_hash = SignOffChainHead.GENESIS_HASH
+        if sign_off.number > 1:
+            problems.append(f"record {sign_off.number - 1} before it is missing")
+    return [*problems, *verify_record(sign_off, previous_hash=previous_hash)]
 
 
 def verify_all() -> tuple[int, list[Problem]]:
@@ -723,4 +798,12 @@ def service_card_of(visit: Visit) -> dict:
 
 
 def service_card_pdf(visit: Visit) -> bytes:
+    """In the language of the frozen record once signed (the customer may have
+    changed theirs since), else in the customer's language today."""
+    sign_off = SignOff.objects.filter(visit=visit).first()
+    if sign_off is not None:
+        record = json.loads(sign_off.snapshot)
+        return documents.service_card_pdf(
+            record["service_card"], language=record["language"]
+        )
     return documents.service_card_pdf(service_card_of(visit), language=_language(visit))

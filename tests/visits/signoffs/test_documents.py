@@ -12,12 +12,19 @@ import io
 from collections import defaultdict
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from reportlab.graphics.barcode import qrencoder
 
-from visits.signoffs.documents import QR_ERROR_CORRECTION, receipt_pdf, service_card_pdf
+from visits.signoffs.documents import (
+    FONT_FILE,
+    QR_ERROR_CORRECTION,
+    receipt_pdf,
+    service_card_pdf,
+)
 
 RECORD_HASH = hashlib.sha256(b"the frozen sign-off record").hexdigest()
 VERIFY_URL = "https://fieldservice.example.cn/verify/WO20261123-0002/" + "9f2c4e1a7b3d"
@@ -431,3 +438,190 @@ def drawn_rectangle_grids(pdf: bytes) -> list[frozenset[tuple[int, int, int]]]:
                 )
             )
     return grids
+
+
+# --- any accepted text lays out -----------------------------------------------
+# Every text the API or the admin accepts lays out in the PDFs: long, mixed-script
+# and odd Unicode text, many checklist items, in both languages. A receipt that
+# cannot render can never be produced again, since its record is frozen.
+
+# Any character but NUL (refused at the edge) and lone surrogates (not valid
+# UTF-8, so no request can carry them).
+ANY_CHARACTER = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+MIXED = st.sampled_from(
+    [
+        "光猫红灯无法上网，",  # noqa: RUF001
+        "fibre modem ",
+        "صيانة الشبكة ",
+        "😀🛠️📶",
+        "e\u0301\u0308\u20dd",
+        "\u200b\u200d\u2060",
+        "\u200f\u202e\u2067",
+        "𠀀𪚥𝔘",
+        "\t\r\n\x0b\x1f\x7f\x85",
+        "a" * 120,
+        "0123456789" * 8,
+    ]
+)
+
+
+def texts(max_size: int) -> st.SearchStrategy[str]:
+    """Any text up to `max_size` characters, often near the limit: a short
+    generated piece repeated, since generated text is short by itself."""
+    piece = st.one_of(
+        st.text(ANY_CHARACTER, min_size=1, max_size=40),
+        st.lists(MIXED, min_size=1, max_size=6).map("".join),
+    )
+    repeated = st.tuples(piece, st.integers(1, max_size)).map(
+        lambda pair: (pair[0] * pair[1])[:max_size]
+    )
+    return st.one_of(st.text(ANY_CHARACTER, max_size=max_size), repeated)
+
+
+PDF_SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@PDF_SETTINGS
+@given(
+    answer=texts(2000),
+    note=texts(500),
+    item_text=texts(300),
+    description=texts(2000),
+    address=texts(255),
+    customer_name=texts(100),
+    late_reason=texts(500),
+    comment=texts(500),
+    consent=texts(3000),
+    signer=texts(100),
+    technician=texts(150),
+    promotion=texts(500),
+    items=st.integers(min_value=0, max_value=60),
+    language=st.sampled_from(["zh-hans", "en"]),
+)
+def test_any_accepted_text_lays_out_on_the_receipt(
+    snapshot,
+    signature_png,
+    answer,
+    note,
+    item_text,
+    description,
+    address,
+    customer_name,
+    late_reason,
+    comment,
+    consent,
+    signer,
+    technician,
+    promotion,
+    items,
+    language,
+):
+    record = copy.deepcopy(snapshot)
+    record["checklist"] = [
+        checklist_item(position, kind="text", text=item_text, answer=answer, note=note)
+        for position in range(1, items + 1)
+    ]
+    record["work_order"] |= {
+        "description": description,
+        "address": address,
+        "customer_name": customer_name,
+    }
+    record["visit"]["late_reason"] = late_reason
+    record["technician"]["name"] = technician
+    record["conduct"][1]["comment"] = comment
+    record["consent"]["text"] = consent
+    record["signer"]["name"] = signer
+    record["service_card"] |= {
+        "technician_name": technician,
+        "company_name": customer_name,
+        "promotion": {"title": promotion[:100], "body": promotion},
+    }
+
+    pdf = render_receipt(record, signature_png, language)
+
+    assert pdf.startswith(b"%PDF")
+
+
+@PDF_SETTINGS
+@given(
+    technician=texts(150),
+    company=texts(100),
+    employee_number=texts(32),
+    title=texts(100),
+    body=texts(500),
+    language=st.sampled_from(["zh-hans", "en"]),
+)
+def test_any_accepted_text_lays_out_on_the_service_card(
+    snapshot, technician, company, employee_number, title, body, language
+):
+    card = snapshot["service_card"] | {
+        "technician_name": technician,
+        "company_name": company,
+        "employee_number": employee_number,
+        "promotion": {"title": title, "body": body},
+    }
+
+    pdf = service_card_pdf(card, language=language)
+
+    assert pdf.startswith(b"%PDF")
+
+
+def test_six_hundred_chinese_characters_in_a_text_answer_render_in_full(
+    snapshot, signature_png
+):
+    # Given the reported case: a long Chinese text answer and a 2,000-character
+    # work-order description
+    answer = "客户要求把光猫移到客厅并重新布线" * 40  # 600 characters
+    record = copy.deepcopy(snapshot)
+    record["checklist"][4]["answer"] = answer
+    record["work_order"]["description"] = "光猫红灯无法上网" * 250  # 2,000 characters
+
+    # When the receipt is rendered
+    pdf = render_receipt(record, signature_png, "zh-hans")
+
+    # Then it renders, with every character of both (counted by characters
+    # that occur nowhere else, since page breaks interrupt the phrases)
+    text = text_of(pdf)
+    assert text.count("布") == 40
+    assert text.count("红") == 250
+
+
+def test_a_long_consent_statement_splits_across_pages(snapshot, signature_png):
+    record = copy.deepcopy(snapshot)
+    record["consent"]["text"] = "本人兹确认上述服务已完成。" * 400
+
+    pdf = render_receipt(record, signature_png, "zh-hans")
+
+    assert text_of(pdf).count("兹") == 400
+
+
+def test_the_font_is_the_vendored_wenquanyi_file_with_its_recorded_checksum():
+    # The font comes from the repository (Debian's fonts-wqy-microhei), not from
+    # an installed package, and matches the checksum in fonts/README.md.
+    readme = (FONT_FILE.parent / "README.md").read_text()
+
+    assert FONT_FILE.parent.parent.name == "signoffs"
+    assert (FONT_FILE.parent / "COPYING").exists()
+    assert hashlib.sha256(FONT_FILE.read_bytes()).hexdigest() in readme
+
+
+@pytest.mark.parametrize(
+    ("language", "phrases"),
+    [
+        ("zh-hans", ["施工单回执", "光猫红灯", "武汉市洪山区珞喻路", "客户签字"]),
+        ("en", ["Work-order receipt", "Customer sign-off", "HG8145V5", "刘洋"]),
+    ],
+)
+def test_chinese_and_english_text_of_a_receipt_extract(
+    snapshot, signature_png, language, phrases
+):
+    text = without_whitespace(
+        text_of(render_receipt(snapshot, signature_png, language))
+    )
+
+    for phrase in phrases:
+        assert without_whitespace(phrase) in text

@@ -37,21 +37,6 @@ from visits.signoffs import services as signoff
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def done_visit(api, technician):
-    """A city repair whose work is done, its checklist complete."""
-    visit = book(technician)
-    api.as_user(technician)
-    for step in ("start-travel", "arrive", "start-work"):
-        assert api.post(f"/api/v1/visits/{visit.id}/actions/{step}/").status_code == 200
-    answer_everything(api, visit)
-    assert (
-        api.post(f"/api/v1/visits/{visit.id}/actions/finish-work/").status_code == 200
-    )
-    visit.refresh_from_db()
-    return visit
-
-
 def data_url(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
@@ -466,14 +451,14 @@ def test_an_intact_chain_verifies(api, done_visit):
     assert "1 sign-off record(s) verified: intact." in verify()
 
 
-def test_a_changed_answer_is_reported_with_its_record(api, done_visit):
+def test_verification_reads_the_frozen_record_not_the_answer_rows(api, done_visit):
+    # An answer row edited later (directly in the database) is not the record:
+    # the receipt keeps what was signed, and verification uses only that.
     sign_on_phone(api, done_visit)
-    ChecklistAnswer.objects.filter(item__code="work_summary").update(value="换了光猫!")
+    ChecklistAnswer.objects.filter(item__code="work_summary").update(value="伪造的答案")
 
-    output = verify_failing()
-
-    assert f"record #1 (work order {done_visit.work_order.number})" in output
-    assert "the checklist changed after sign-off" in output
+    assert "1 sign-off record(s) verified: intact." in verify()
+    assert "伪造的答案" not in SignOff.objects.get().snapshot
 
 
 def test_one_changed_byte_of_a_photo_is_reported(api, done_visit):
@@ -488,7 +473,7 @@ def test_one_changed_byte_of_a_photo_is_reported(api, done_visit):
 
     output = verify_failing()
 
-    assert f"photo {photo.id} was changed or is missing" in output
+    assert f"photo {photo.id} ({photo.sha256[:12]}) was changed or is missing" in output
 
 
 def test_one_changed_byte_of_the_signature_is_reported(api, done_visit):
@@ -511,13 +496,17 @@ def test_the_public_verification_page_checks_a_receipt(api, client, done_visit):
     record = SignOff.objects.get()
 
     intact = client.get(f"/verify/{record.snapshot_sha256}/", HTTP_ACCEPT_LANGUAGE="en")
-    ChecklistAnswer.objects.filter(item__code="work_summary").update(value="changed")
+    with open(record.signature.path, "r+b") as stream:
+        data = bytearray(stream.read())
+        data[-20] ^= 1
+        stream.seek(0)
+        stream.write(data)
     broken = client.get(f"/verify/{record.snapshot_sha256}/", HTTP_ACCEPT_LANGUAGE="en")
     unknown = client.get(f"/verify/{'a' * 64}/")
 
     assert "are intact" in intact.text
     assert done_visit.work_order.customer_phone not in intact.text
-    assert "the checklist changed after sign-off" in broken.text
+    assert "the signature image was changed" in broken.text
     assert unknown.status_code == 404
 
 
