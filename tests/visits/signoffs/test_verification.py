@@ -12,12 +12,10 @@ from django.db import connection
 from pypdf import PdfReader
 
 from accounts.models import Language
-from fieldservice.errors import Conflict
 from tests.factories import CustomerFactory
 from tests.visits.checklists.checklist_helpers import answer_everything, book
 from tests.visits.signoffs.test_signoff import sign_on_phone
 from visits.models import Photo, SignOff, WorkOrder
-from visits.signoffs import policies
 
 pytestmark = pytest.mark.django_db
 
@@ -278,21 +276,6 @@ def test_a_changed_signature_hash_in_the_record_is_reported(chain):
 
 
 # --- What a signature covers cannot be changed -------------------------------------
-
-
-def test_a_signed_work_orders_description_cannot_be_changed(chain, technician):
-    signed = chain[0].visit.work_order
-    unsigned = book(technician, minutes_ahead=600).work_order
-
-    with pytest.raises(Conflict) as refusal:
-        policies.require_work_order_editable(signed, ["description", "address"])
-
-    assert refusal.value.status_code == 409
-    assert refusal.value.extra == {"fields": ["address", "description"]}
-    policies.require_work_order_editable(unsigned, ["description"])
-    assert policies.is_signed(signed)
-    assert policies.is_signed(chain[0].visit)
-    assert not policies.is_signed(unsigned)
 
 
 @pytest.mark.parametrize(("length", "status"), [(2000, 201), (2001, 400)])
