@@ -7,6 +7,7 @@ validates input with its InputSerializer and calls one service.
 import django_filters
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -22,7 +23,7 @@ from rest_framework.views import APIView
 from accounts.models import AreaTier, Customer, Role
 from accounts.permissions import IsDispatcherForWrites
 from fieldservice.api import ErrorSerializer
-from fieldservice.errors import InvalidTransition
+from fieldservice.errors import InvalidInput
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from visits.lifecycle import policies, rules, selectors, services
 from visits.lifecycle.models import (
@@ -38,6 +39,16 @@ User = get_user_model()
 
 
 # --- Output ------------------------------------------------------------------
+
+
+def step_url(step: str, visit_id: int) -> str:
+    """The path a step named as in `allowed_transitions` is POSTed to."""
+    if step == SIGN_OFF_STEP:
+        return reverse("visit-sign-off", kwargs={"pk": visit_id})
+    return reverse(f"visit-{step}", kwargs={"pk": visit_id})
+
+
+SIGN_OFF_STEP = rules.step_name(rules.Transition.SIGN_OFF)
 
 
 class TechnicianSummarySerializer(serializers.Serializer):
@@ -68,7 +79,12 @@ class VisitOutputSerializer(serializers.Serializer):
     technician = TechnicianSummarySerializer()
     state = serializers.ChoiceField(choices=VISIT_STATE_CHOICES)
     allowed_transitions = serializers.SerializerMethodField(
-        help_text="Steps the signed-in user can take now."
+        help_text="Steps the signed-in user can take now, named as in their URLs: "
+        "POST /api/v1/visits/{id}/actions/{step}/, except `sign-off`, which is "
+        "POST /api/v1/visits/{id}/sign-off/ (see `action_urls`)."
+    )
+    action_urls = serializers.SerializerMethodField(
+        help_text="For each of `allowed_transitions`, the path to POST it to."
     )
     appointed_start = serializers.DateTimeField()
     expected_duration_minutes = serializers.IntegerField()
@@ -96,6 +112,12 @@ class VisitOutputSerializer(serializers.Serializer):
 
     def get_allowed_transitions(self, visit: Visit) -> list[str]:
         return policies.steps_for(self.context["request"].user, visit)
+
+    def get_action_urls(self, visit: Visit) -> dict[str, str]:
+        return {
+            step: step_url(step, visit.pk)
+            for step in self.get_allowed_transitions(visit)
+        }
 
 
 class LeaveOutputSerializer(serializers.Serializer):
@@ -399,7 +421,7 @@ class LeaveInput(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Committed deadline for the service to work (调通/修通时限) when not returning.",
+        help_text="Committed deadline for the service to work when not returning.",
     )
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=500
@@ -538,11 +560,11 @@ class VisitCloseApi(VisitStepApi):
     post=_step_schema(
         "reschedule",
         RescheduleInput,
-        "Dispatcher moves the visit to a new agreed time (改约)",
+        "Dispatcher moves the visit to a new agreed time",
     )
 )
 class VisitRescheduleApi(VisitStepApi):
-    """Dispatcher moves the visit to a new agreed time (改约)"""
+    """Dispatcher moves the visit to a new agreed time"""
 
     InputSerializer = RescheduleInput
 
@@ -586,7 +608,7 @@ class UnknownVisitActionApi(APIView):
     @extend_schema(exclude=True)
     def post(self, request, pk: int, name: str):
         selectors.visible_visit_or_404(request.user, pk)
-        raise InvalidTransition(
+        raise InvalidInput(
             _("Unknown step %(name)s. Steps are: %(steps)s.")
             % {"name": name, "steps": ", ".join(STEP_VIEWS)},
             code="unknown_transition",

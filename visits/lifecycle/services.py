@@ -63,10 +63,10 @@ BUSY_STATES = (
 
 LEAVE_MESSAGES = {
     rules.LeaveProblem.RETURNING_NOT_SAID: _(
-        "Say whether you will return: the customer must be told (暂时离开须说明是否返回)."
+        "Say whether you will return: the customer must be told."
     ),
     rules.LeaveProblem.FIX_DEADLINE_REQUIRED: _(
-        "Not returning requires a committed fix deadline (调通/修通时限)."
+        "Not returning requires a committed fix deadline."
     ),
     rules.LeaveProblem.FIX_DEADLINE_NOT_IN_FUTURE: _(
         "The committed fix deadline must be in the future."
@@ -395,6 +395,22 @@ def visit_reassign(*, visit: Visit, technician: User, by: User, reason: str) -> 
 
 # --- The lifecycle -----------------------------------------------------------
 
+# One sentence per step: a step's label ("On my way") does not make a verb.
+STEP_REFUSALS: dict[str, Any] = {
+    Transition.START_TRAVEL: _("Cannot set off for a visit that is %(state)s."),
+    Transition.ARRIVE: _("Cannot arrive at a visit that is %(state)s."),
+    Transition.START_WORK: _("Cannot start work on a visit that is %(state)s."),
+    Transition.LEAVE: _("Cannot leave a visit that is %(state)s."),
+    Transition.RETURN: _("Cannot return to a visit that is %(state)s."),
+    Transition.FINISH_WORK: _("Cannot finish work on a visit that is %(state)s."),
+    Transition.SIGN_OFF: _("Cannot sign off a visit that is %(state)s."),
+    Transition.CLOSE: _("Cannot close a visit that is %(state)s."),
+    Transition.CANCEL: _("Cannot cancel a visit that is %(state)s."),
+    Transition.NO_SHOW: _(
+        "Cannot mark the customer not at home for a visit that is %(state)s."
+    ),
+}
+
 
 def visit_step_begin(
     visit: Visit, transition: str, by: User | None, *, at: datetime
@@ -409,15 +425,21 @@ def visit_step_begin(
         policies.require_step_actor(by, visit, transition)
     if visit.state not in sources:
         allowed = rules.allowed_transitions(visit.state)
+        refusal = STEP_REFUSALS[transition] % {
+            "state": VISIT_STATE_LABELS[visit.state].lower()
+        }
+        then = (
+            _("Allowed now: %(allowed)s.")
+            % {"allowed": ", ".join(str(TRANSITION_LABELS[name]) for name in allowed)}
+            if allowed
+            else _("No step is allowed now.")
+        )
         raise InvalidTransition(
-            _("Cannot %(step)s a visit that is %(state)s. Allowed now: %(allowed)s.")
-            % {
-                "step": TRANSITION_LABELS[transition].lower(),
-                "state": VISIT_STATE_LABELS[visit.state].lower(),
-                "allowed": ", ".join(str(TRANSITION_LABELS[name]) for name in allowed)
-                or "-",
+            f"{refusal} {then}",
+            extra={
+                "state": visit.state,
+                "allowed_transitions": [rules.step_name(name) for name in allowed],
             },
-            extra={"state": visit.state, "allowed_transitions": allowed},
         )
     hooks.run_before(VisitChange(visit=visit, kind=transition, at=at, by=by))
     return visit, visit.state
