@@ -85,3 +85,35 @@ def test_a_visit_ready_for_sign_off_points_to_the_sign_off_endpoint(api, technic
 
     assert body["allowed_transitions"] == ["sign-off"]
     assert body["action_urls"] == {"sign-off": f"/api/v1/visits/{visit.id}/sign-off/"}
+
+
+def test_the_root_lists_the_entry_points_for_the_callers_role(
+    api, technician, dispatcher
+):
+    anonymous = api.get("/api/v1/").json()
+    as_technician = api.as_user(technician).get("/api/v1/").json()
+    as_dispatcher = api.as_user(dispatcher).get("/api/v1/").json()
+
+    base = "http://testserver/api/v1/"
+    assert anonymous["entry_points"] == {"auth-token": f"{base}auth/token/"}
+    assert as_technician["entry_points"] == {
+        "auth-token": f"{base}auth/token/",
+        "me": f"{base}me/",
+        "my-visits": f"{base}me/visits/",
+        "visit-list": f"{base}visits/",
+    }
+    assert set(as_dispatcher["entry_points"]) == {
+        "auth-token",
+        "me",
+        "my-visits",
+        "visit-list",
+        "work-order-list",
+        "technician-list",
+        "customer-list",
+        "call-list",
+        "reschedule-request-list",
+        "complaint-list",
+    }
+    assert as_dispatcher["schema"] == "http://testserver/api/schema/"
+    for url in as_dispatcher["entry_points"].values():
+        assert resolve(url.removeprefix("http://testserver"))

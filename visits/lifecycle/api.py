@@ -147,6 +147,10 @@ class VisitDetailOutputSerializer(VisitOutputSerializer):
 
 class WorkOrderVisitSerializer(serializers.ModelSerializer):
     technician = TechnicianSummarySerializer()
+    # Read-only model fields lose `blank` in the schema: "" until the arrival.
+    punctuality = serializers.ChoiceField(
+        choices=PUNCTUALITY_CHOICES, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Visit
@@ -333,28 +337,31 @@ def _step_schema(operation: str, input_serializer, summary: str):
             200: VisitDetailOutputSerializer,
             400: OpenApiResponse(
                 response=ErrorSerializer,
-                description="Not allowed in this state, or the input is wrong.",
+                description="The input is wrong (e.g. a late arrival without "
+                "`late_reason`): `fields` says which.",
+            ),
+            403: OpenApiResponse(
+                response=ErrorSerializer,
+                description="Someone else's step (e.g. a dispatcher's).",
+            ),
+            404: OpenApiResponse(
+                response=ErrorSerializer, description="Not your visit."
+            ),
+            409: OpenApiResponse(
+                response=ErrorSerializer,
+                description="Not allowed in the visit's current state; or work done "
+                "refused while required checklist items are missing.",
                 examples=[
                     OpenApiExample(
                         "Step not allowed now",
                         value={
                             "code": "invalid_transition",
-                            "detail": "Cannot arrive a visit that is scheduled. "
+                            "detail": "Cannot arrive at a visit that is scheduled. "
                             "Allowed now: On my way, Cancel.",
                             "state": "scheduled",
-                            "allowed_transitions": ["start_travel", "cancel"],
+                            "allowed_transitions": ["start-travel", "cancel"],
                         },
-                    )
-                ],
-            ),
-            403: OpenApiResponse(
-                description="Someone else's step (e.g. a dispatcher's)."
-            ),
-            404: OpenApiResponse(description="Not your visit."),
-            409: OpenApiResponse(
-                response=ErrorSerializer,
-                description="Work done refused: required checklist items are missing.",
-                examples=[
+                    ),
                     OpenApiExample(
                         "Checklist incomplete",
                         value={
@@ -369,7 +376,7 @@ def _step_schema(operation: str, input_serializer, summary: str):
                                 },
                             ],
                         },
-                    )
+                    ),
                 ],
             ),
         },
