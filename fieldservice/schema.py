@@ -48,6 +48,69 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "another body is refused (422).",
 )
 
+V1 = "/api/v1"
+# (method, path) -> (operation id, summary) where the view does not name its own.
+OPERATIONS = {
+    ("POST", f"{V1}/auth/token/"): ("sign_in", "Sign in: get an API token"),
+    ("GET", f"{V1}/me/"): ("me", "Who am I"),
+    ("GET", f"{V1}/me/visits/"): ("my_day", "My visits of a day"),
+    ("GET", f"{V1}/visits/"): ("visits_list", "List visits"),
+    ("POST", f"{V1}/visits/"): ("visit_book", "Book a visit"),
+    ("GET", f"{V1}/visits/{{id}}/"): ("visit_get", "A visit, its leaves and events"),
+    ("GET", f"{V1}/work-orders/"): ("work_orders_list", "List work orders"),
+    ("POST", f"{V1}/work-orders/"): ("work_order_open", "Open a work order"),
+    ("GET", f"{V1}/work-orders/{{id}}/"): ("work_order_get", "A work order"),
+    ("GET", f"{V1}/visits/{{id}}/checklist/"): ("checklist_get", "A visit's checklist"),
+    ("PUT", f"{V1}/visits/{{id}}/checklist/{{item_id}}/"): (
+        "checklist_answer",
+        "Answer one checklist item",
+    ),
+    ("POST", f"{V1}/visits/{{id}}/checklist/batch/"): (
+        "checklist_answer_batch",
+        "Answer several items (an offline queue)",
+    ),
+    ("GET", f"{V1}/visits/{{id}}/photos/"): ("photos_list", "A visit's photos"),
+    ("POST", f"{V1}/visits/{{id}}/photos/"): ("photo_upload", "Upload a photo"),
+    ("GET", f"{V1}/photos/{{id}}/image/"): ("photo_image", "A photo's image"),
+    ("GET", f"{V1}/photos/{{id}}/thumbnail/"): ("photo_thumbnail", "A thumbnail"),
+    ("GET", f"{V1}/visits/{{id}}/sign-off/"): ("sign_off_screen", "The signing screen"),
+    ("POST", f"{V1}/visits/{{id}}/sign-off/"): (
+        "sign_off",
+        "The customer signs on the technician's phone",
+    ),
+    ("POST", f"{V1}/visits/{{id}}/sign-off-links/"): (
+        "sign_off_link_create",
+        "A signing link for the customer's own phone",
+    ),
+    ("GET", f"{V1}/visits/{{id}}/service-card/"): ("service_card", "The service card"),
+    ("GET", f"{V1}/visits/{{id}}/service-card.pdf"): (
+        "service_card_pdf",
+        "The service card as PDF",
+    ),
+    ("GET", f"{V1}/visits/{{id}}/receipt.pdf"): ("receipt_pdf", "The signed receipt"),
+    ("GET", f"{V1}/calls/"): ("calls_list", "Calls and their outcomes"),
+    ("GET", f"{V1}/reschedule-requests/"): (
+        "reschedule_requests_list",
+        "Customers who asked for another time",
+    ),
+    ("GET", f"{V1}/complaints/"): ("complaints_list", "List complaints"),
+    ("POST", f"{V1}/complaints/"): ("complaint_file", "File a complaint"),
+    ("POST", f"{V1}/complaints/{{id}}/respond/"): (
+        "complaint_respond",
+        "First response to a complaint",
+    ),
+    ("POST", f"{V1}/complaints/{{id}}/resolve/"): (
+        "complaint_resolve",
+        "Resolve a complaint",
+    ),
+    ("GET", f"{V1}/technicians/"): ("technicians_list", "List technicians"),
+    ("POST", f"{V1}/technicians/"): ("technician_add", "Add a technician"),
+    ("GET", f"{V1}/customers/"): ("customers_list", "List customers"),
+    ("POST", f"{V1}/customers/"): ("customer_add", "Add a customer"),
+    ("GET", f"{V1}/customers/{{id}}/"): ("customer_get", "A customer"),
+    ("PATCH", f"{V1}/customers/{{id}}/"): ("customer_edit", "Edit a customer"),
+}
+
 REFUSALS = {
     "400": "The input is wrong: `fields` says which and why.",
     "401": "Not signed in: send `Authorization: Token …` (POST /api/v1/auth/token/).",
@@ -68,6 +131,14 @@ class FieldServiceAutoSchema(AutoSchema):
             if re.search(pattern, self.path):
                 return [tag]
         return super().get_tags()
+
+    def get_summary(self) -> str | None:
+        named = OPERATIONS.get((self.method, self.path))
+        return named[1] if named else super().get_summary()
+
+    def get_operation_id(self) -> str:
+        named = OPERATIONS.get((self.method, self.path))
+        return named[0] if named else super().get_operation_id()
 
     def get_override_parameters(self):
         parameters = [*super().get_override_parameters(), ACCEPT_LANGUAGE]

@@ -26,6 +26,10 @@ def test_every_kind_of_refusal_answers_in_chinese_when_asked(
     me = api.as_user(technician)
 
     permission = me.post("/api/v1/work-orders/", {}, format="json", **zh)
+    dispatchers_list = me.get("/api/v1/calls/", **zh)
+    dispatchers_step = me.post(
+        f"/api/v1/visits/{visit.id}/actions/cancel/", {"reason": "x"}, **zh
+    )
     lifecycle = me.post(f"/api/v1/visits/{visit.id}/actions/arrive/", **zh)
     validation = me.post(
         f"/api/v1/visits/{visit.id}/actions/leave/", {}, format="json", **zh
@@ -37,7 +41,9 @@ def test_every_kind_of_refusal_answers_in_chinese_when_asked(
     bad_token = api.get("/api/v1/visits/", **zh)
 
     assert permission.status_code == 403
-    assert _is_chinese(permission.json()["detail"]), permission.json()
+    assert permission.json()["detail"] == "只有调度员可以执行此操作。"
+    assert dispatchers_list.json()["detail"] == "只有调度员可以执行此操作。"
+    assert dispatchers_step.json()["detail"] == "只有调度员可以执行此操作。"
     assert lifecycle.status_code == 409
     assert _is_chinese(lifecycle.json()["detail"]), lifecycle.json()
     assert validation.status_code == 400

@@ -1,6 +1,7 @@
 """The schema says what the API answers: real responses, for objects in every
 state and for every kind of refusal, validate against the generated schema."""
 
+import base64
 import copy
 import re
 
@@ -10,7 +11,10 @@ from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
 
 from tests.factories import VisitFactory
+from tests.signing import all_confirmed, signature_png
+from tests.visits.checklists.checklist_helpers import answer_everything, book
 from visits.lifecycle.rules import VisitState
+from visits.signoffs.services import current_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +165,8 @@ def test_every_operation_documents_the_language_and_every_write_its_idempotency_
                 if parameter["in"] == "header"
             }
             assert "Accept-Language" in headers, (method, template)
+            assert operation.get("summary"), (method, template)
+            assert not operation["operationId"].startswith("v1_"), template
             view = resolve(re.sub(r"\{[^}]+\}", "1", template)).func.view_class
             if method in {"post", "put", "patch", "delete"} and template not in {
                 "/api/v1/auth/token/"
@@ -175,3 +181,54 @@ def test_every_operation_documents_the_language_and_every_write_its_idempotency_
                 "calls and complaints",
                 "people",
             }, (method, template)
+
+
+def test_a_visit_worked_through_to_its_follow_up_answers_as_documented(
+    api, technician, dispatcher, openapi, django_capture_on_commit_callbacks
+):
+    visit = book(technician)
+    client = api.as_user(technician)
+    read = [
+        f"/api/v1/visits/{visit.id}/checklist/",
+        f"/api/v1/visits/{visit.id}/photos/",
+        f"/api/v1/visits/{visit.id}/service-card/",
+        "/api/v1/me/visits/",
+    ]
+    answers = [("GET", url, client.get(url)) for url in read]
+    for step in ("start-travel", "arrive", "start-work"):
+        client.post(f"/api/v1/visits/{visit.id}/actions/{step}/")
+    answers += [("GET", url, client.get(url)) for url in read]
+    answer_everything(client, visit)
+    client.post(f"/api/v1/visits/{visit.id}/actions/finish-work/")
+    answers.append(
+        (
+            "GET",
+            f"/api/v1/visits/{visit.id}/sign-off/",
+            client.get(f"/api/v1/visits/{visit.id}/sign-off/"),
+        )
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        signed = client.post(
+            f"/api/v1/visits/{visit.id}/sign-off/",
+            {
+                "signer_name": "刘洋",
+                "signature": "data:image/png;base64,"
+                + base64.b64encode(signature_png()).decode(),
+                "consent_version": current_consent().version,
+                "conduct": all_confirmed(visit),
+            },
+            format="json",
+        )
+    answers.append(("POST", f"/api/v1/visits/{visit.id}/sign-off/", signed))
+    answers += [("GET", url, client.get(url)) for url in read]
+    staff = api.as_user(dispatcher)
+    for url in [
+        "/api/v1/calls/",
+        "/api/v1/reschedule-requests/",
+        "/api/v1/complaints/",
+    ]:
+        answers.append(("GET", url, staff.get(url)))
+
+    assert signed.status_code == 201, signed.json()
+    for method, url, response in answers:
+        assert_answer_documented(openapi, method, url, response)
