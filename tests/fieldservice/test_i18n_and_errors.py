@@ -27,7 +27,7 @@ def test_errors_come_in_english_when_asked(api, technician):
     )
 
     assert response.json()["detail"].startswith(
-        "Cannot arrive at a visit that is scheduled."
+        "Cannot arrive at this visit: it is scheduled and nobody has set off yet."
     )
 
 

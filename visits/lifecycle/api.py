@@ -356,7 +356,8 @@ def _step_schema(operation: str, input_serializer, summary: str):
                         "Step not allowed now",
                         value={
                             "code": "invalid_transition",
-                            "detail": "Cannot arrive at a visit that is scheduled. "
+                            "detail": "Cannot arrive at this visit: it is "
+                            "scheduled and nobody has set off yet. "
                             "Allowed now: On my way, Cancel.",
                             "state": "scheduled",
                             "allowed_transitions": ["start-travel", "cancel"],

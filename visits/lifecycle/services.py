@@ -30,7 +30,6 @@ from visits.lifecycle import hooks, policies, rules
 from visits.lifecycle.hooks import VisitChange
 from visits.lifecycle.models import (
     TRANSITION_LABELS,
-    VISIT_STATE_LABELS,
     LeaveReason,
     TemporaryLeave,
     Visit,
@@ -395,20 +394,31 @@ def visit_reassign(*, visit: Visit, technician: User, by: User, reason: str) -> 
 
 # --- The lifecycle -----------------------------------------------------------
 
-# One sentence per step: a step's label ("On my way") does not make a verb.
+# A refused step is told in two sentences of their own, one for the step and
+# one for the state: labels ("On my way", "Work done") do not make a verb.
 STEP_REFUSALS: dict[str, Any] = {
-    Transition.START_TRAVEL: _("Cannot set off for a visit that is %(state)s."),
-    Transition.ARRIVE: _("Cannot arrive at a visit that is %(state)s."),
-    Transition.START_WORK: _("Cannot start work on a visit that is %(state)s."),
-    Transition.LEAVE: _("Cannot leave a visit that is %(state)s."),
-    Transition.RETURN: _("Cannot return to a visit that is %(state)s."),
-    Transition.FINISH_WORK: _("Cannot finish work on a visit that is %(state)s."),
-    Transition.SIGN_OFF: _("Cannot sign off a visit that is %(state)s."),
-    Transition.CLOSE: _("Cannot close a visit that is %(state)s."),
-    Transition.CANCEL: _("Cannot cancel a visit that is %(state)s."),
-    Transition.NO_SHOW: _(
-        "Cannot mark the customer not at home for a visit that is %(state)s."
-    ),
+    Transition.START_TRAVEL: _("Cannot set off for this visit:"),
+    Transition.ARRIVE: _("Cannot arrive at this visit:"),
+    Transition.START_WORK: _("Cannot start work on this visit:"),
+    Transition.LEAVE: _("Cannot leave this visit temporarily:"),
+    Transition.RETURN: _("Cannot return to this visit:"),
+    Transition.FINISH_WORK: _("Cannot finish work on this visit:"),
+    Transition.SIGN_OFF: _("Cannot sign off this visit:"),
+    Transition.CLOSE: _("Cannot close this visit:"),
+    Transition.CANCEL: _("Cannot cancel this visit:"),
+    Transition.NO_SHOW: _("Cannot mark the customer not at home:"),
+}
+STATE_SENTENCES: dict[str, Any] = {
+    VisitState.SCHEDULED: _("it is scheduled and nobody has set off yet."),
+    VisitState.EN_ROUTE: _("the technician is on the way."),
+    VisitState.ARRIVED: _("the technician has arrived."),
+    VisitState.IN_PROGRESS: _("the work is in progress."),
+    VisitState.TEMPORARILY_LEFT: _("the technician has left temporarily."),
+    VisitState.WORK_DONE: _("the work is done and awaits the customer's sign-off."),
+    VisitState.SIGNED_OFF: _("the customer has signed off."),
+    VisitState.CLOSED: _("it is closed."),
+    VisitState.CANCELLED: _("it is cancelled."),
+    VisitState.NO_SHOW: _("the customer was not at home."),
 }
 
 
@@ -425,9 +435,7 @@ def visit_step_begin(
         policies.require_step_actor(by, visit, transition)
     if visit.state not in sources:
         allowed = rules.allowed_transitions(visit.state)
-        refusal = STEP_REFUSALS[transition] % {
-            "state": VISIT_STATE_LABELS[visit.state].lower()
-        }
+        refusal = f"{STEP_REFUSALS[transition]} {STATE_SENTENCES[visit.state]}"
         then = (
             _("Allowed now: %(allowed)s.")
             % {"allowed": ", ".join(str(TRANSITION_LABELS[name]) for name in allowed)}
