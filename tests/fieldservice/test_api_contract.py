@@ -123,3 +123,42 @@ def test_the_root_lists_the_entry_points_for_the_callers_role(
     assert as_dispatcher["schema"] == "http://testserver/api/schema/"
     for url in as_dispatcher["entry_points"].values():
         assert resolve(url.removeprefix("http://testserver"))
+
+
+@pytest.mark.parametrize(
+    ("step", "body_of", "opening"),
+    [
+        (
+            "reschedule",
+            lambda other: {
+                "appointed_start": "2030-01-02T09:00:00+08:00",
+                "reason": "x",
+            },
+            "Only a scheduled visit can be rescheduled:",
+        ),
+        (
+            "reassign",
+            lambda other: {"technician": other.id, "reason": "x"},
+            "Only a scheduled visit can be reassigned:",
+        ),
+    ],
+)
+def test_moving_a_visit_that_has_begun_is_a_409_in_plain_english(
+    step, body_of, opening, api, dispatcher, technician, other_technician
+):
+    visit = VisitFactory(technician=technician, state=VisitState.WORK_DONE)
+
+    response = api.as_user(dispatcher).post(
+        f"/api/v1/visits/{visit.id}/actions/{step}/",
+        body_of(other_technician),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        f"{opening} the work is done and awaits the customer's sign-off."
+    )
+    visit.refresh_from_db()
+    assert visit.technician == technician
+    assert visit.events.count() == 0

@@ -310,10 +310,8 @@ def visit_reschedule(
     require_dispatcher(by)
     visit = _lock(visit)
     if visit.state != VisitState.SCHEDULED:
-        raise InvalidTransition(
-            _("Only a scheduled visit can be rescheduled; this one is %(state)s.")
-            % {"state": visit.get_state_display()}
-        )
+        refusal = _("Only a scheduled visit can be rescheduled:")
+        raise InvalidTransition(f"{refusal} {STATE_SENTENCES[visit.state]}")
     if not reason.strip():
         raise InvalidInput(_("Say why the visit is moved."), code="reason_required")
     minutes = (
@@ -356,10 +354,8 @@ def visit_reassign(*, visit: Visit, technician: User, by: User, reason: str) -> 
     require_dispatcher(by)
     visit = _lock(visit)
     if visit.state != VisitState.SCHEDULED:
-        raise InvalidTransition(
-            _("Only a scheduled visit can be reassigned; this one is %(state)s.")
-            % {"state": visit.get_state_display()}
-        )
+        refusal = _("Only a scheduled visit can be reassigned:")
+        raise InvalidTransition(f"{refusal} {STATE_SENTENCES[visit.state]}")
     if technician.pk == visit.technician_id:
         raise InvalidInput(
             _("The visit is already assigned to %(user)s.") % {"user": technician},
