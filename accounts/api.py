@@ -2,9 +2,11 @@
 
 import django_filters
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -12,8 +14,57 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.models import AreaTier, Customer, Language, TechnicianProfile
 from accounts.permissions import IsDispatcher, IsDispatcherForWrites
+from accounts.policies import can_dispatch
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from fieldservice.phones import to_e164_or_unchanged
+
+# The entry points, by URL name: for everyone, for the signed in, for dispatchers.
+PUBLIC_ENTRY_POINTS = ["auth-token"]
+SIGNED_IN_ENTRY_POINTS = ["me", "my-visits", "visit-list"]
+DISPATCHER_ENTRY_POINTS = [
+    "work-order-list",
+    "technician-list",
+    "customer-list",
+    "call-list",
+    "reschedule-request-list",
+    "complaint-list",
+]
+
+
+class ApiRootApi(APIView):
+    """The API's entry points for the caller: GET /api/v1/ without a token lists
+    how to sign in; with one, what the caller's role can reach."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema_serializer(component_name="ApiRoot")
+    class OutputSerializer(serializers.Serializer):
+        entry_points = serializers.DictField(
+            child=serializers.CharField(),
+            help_text="URL name -> absolute URL, e.g. `my-visits`.",
+        )
+        schema = serializers.CharField(help_text="The OpenAPI schema.")
+        docs = serializers.CharField(help_text="The documentation, for people.")
+
+    @extend_schema(
+        responses=OutputSerializer,
+        summary="List the API's entry points for the caller's role",
+        operation_id="api_root",
+    )
+    def get(self, request):
+        names = list(PUBLIC_ENTRY_POINTS)
+        if request.user.is_authenticated:
+            names += SIGNED_IN_ENTRY_POINTS
+        if can_dispatch(request.user):
+            names += DISPATCHER_ENTRY_POINTS
+        body = {
+            "entry_points": {
+                name: request.build_absolute_uri(reverse(name)) for name in names
+            },
+            "schema": request.build_absolute_uri(reverse("schema")),
+            "docs": request.build_absolute_uri(reverse("api-docs")),
+        }
+        return Response(self.OutputSerializer(body).data)
 
 
 class TokenApi(ObtainAuthToken):
@@ -32,7 +83,10 @@ class MeApi(APIView):
         role = serializers.CharField()
         language = serializers.CharField()
         employee_number = serializers.CharField(
-            source="technician_profile.employee_number", default=None
+            source="technician_profile.employee_number",
+            default=None,
+            allow_null=True,
+            help_text="Null for anyone but a technician.",
         )
 
     @extend_schema(responses=OutputSerializer)

@@ -101,7 +101,7 @@ class TechnicianProfile(models.Model):
         verbose_name=_("user"),
     )
     employee_number = models.CharField(
-        _("employee number (工号)"),
+        _("employee number"),
         max_length=32,
         unique=True,
         validators=[
@@ -128,8 +128,8 @@ class TechnicianProfile(models.Model):
 class AreaTier(models.TextChoices):
     """Decides the shoe-cover rule (docs/rules.md#shoe-covers)."""
 
-    URBAN = "urban", _("County, city or district and above (县(市、区)及以上)")
-    RURAL = "rural", _("Township or rural (乡镇及农村)")
+    URBAN = "urban", _("County, city or district and above")
+    RURAL = "rural", _("Township or rural")
 
 
 class Customer(models.Model):

@@ -3,6 +3,7 @@ from django.urls import path
 from accounts import api
 
 urlpatterns = [
+    path("", api.ApiRootApi.as_view(), name="api-root"),
     path("auth/token/", api.TokenApi.as_view(), name="auth-token"),
     path("me/", api.MeApi.as_view(), name="me"),
     path("technicians/", api.TechnicianListCreateApi.as_view(), name="technician-list"),

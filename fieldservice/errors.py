@@ -35,8 +35,10 @@ class InvalidInput(ApplicationError):
 
 
 class InvalidTransition(ApplicationError):
-    """A lifecycle step that the visit's current state does not allow."""
+    """A step that the object's current state does not allow: a conflict with
+    its state (409), which the client resolves by reloading it."""
 
+    status_code = 409
     code = "invalid_transition"
     default_detail = _("This step is not allowed in the visit's current state.")
 

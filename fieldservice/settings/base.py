@@ -172,22 +172,62 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "fieldservice.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "fieldservice.schema.FieldServiceAutoSchema",
     "EXCEPTION_HANDLER": "fieldservice.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("LOGIN_THROTTLE_RATE", default="10/min")
     },
     "DATETIME_FORMAT": "iso-8601",
 }
+API_DESCRIPTION = """Home visits by field technicians: work orders, visits and their lifecycle.
+
+Start at `GET /api/v1/`, which lists the entry points for your role. Sign in with
+`POST /api/v1/auth/token/` and send `Authorization: Token <key>`. Send
+`Accept-Language: zh-hans` (the default) or `en`; every message and label follows it.
+
+**The flow of a visit**
+
+1. *Book* (dispatcher): `POST /work-orders/`, then `POST /visits/`. The visit is `scheduled`.
+2. *My day* (technician): `GET /me/visits/`. Each visit carries `allowed_transitions`,
+   the steps you can take now, and `action_urls`, where to POST each of them.
+3. *On my way*: `POST /visits/{id}/actions/start-travel/` (`en_route`).
+4. *Arrive*: `actions/arrive/` (`arrived`); a late arrival needs `late_reason`.
+5. *Start work*: `actions/start-work/` (`in_progress`).
+6. *Checklist*: `GET /visits/{id}/checklist/`, answer with `PUT …/checklist/{item_id}/`
+   or `POST …/checklist/batch/`, photos with `POST /visits/{id}/photos/`.
+7. *Temporary leave / return*: `actions/leave/` (`temporarily_left`), `actions/return/`.
+8. *Work done*: `actions/finish-work/` (`work_done`), refused (409) while required
+   checklist items are missing.
+9. *Sign-off*: the customer signs on the phone (`GET`, then `POST /visits/{id}/sign-off/`)
+   or through a link (`POST /visits/{id}/sign-off-links/`) (`signed_off`);
+   documents: `service-card.pdf`, `receipt.pdf`.
+10. *Follow-up call*: placed automatically the day after sign-off (`GET /calls/`);
+    complaints: `/complaints/`. A dispatcher closes the visit: `actions/close/`.
+
+**Refusals** come as `{"code": …, "detail": …}`: 400 wrong input (with `fields`),
+401 not signed in, 403 not your step, 404 not found or not yours, 409 not allowed in
+the current state, 422 an `Idempotency-Key` reused with another body. Every write
+takes an optional `Idempotency-Key` header so that a retry never writes twice.
+"""
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "fieldservice API",
-    "DESCRIPTION": "Home visits by field technicians: work orders, visits and their lifecycle.",
+    "DESCRIPTION": API_DESCRIPTION,
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [
+        {"name": "auth", "description": "Signing in, who am I, the entry points."},
+        {"name": "my day", "description": "The visits to show: mine today, or all."},
+        {"name": "lifecycle", "description": "Booking and the steps of a visit."},
+        {"name": "checklist and photos", "description": "The conduct checklist."},
+        {"name": "sign-off and documents", "description": "Signing, receipts."},
+        {"name": "calls and complaints", "description": "Calls and complaints."},
+        {"name": "people", "description": "Technicians and customers."},
+    ],
     "ENUM_NAME_OVERRIDES": {
         "VisitKindEnum": "visits.lifecycle.models.VisitKind",
         "ChecklistItemKindEnum": "visits.checklists.models.ItemKind",

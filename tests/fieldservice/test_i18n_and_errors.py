@@ -14,7 +14,7 @@ def test_errors_come_in_chinese_when_the_phone_asks_for_chinese(api, technician)
         f"/api/v1/visits/{visit.id}/actions/arrive/", HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"
     assert "不能" in response.json()["detail"]
 
@@ -27,7 +27,7 @@ def test_errors_come_in_english_when_asked(api, technician):
     )
 
     assert response.json()["detail"].startswith(
-        "Cannot arrive a visit that is scheduled."
+        "Cannot arrive at this visit: it is scheduled and nobody has set off yet."
     )
 
 

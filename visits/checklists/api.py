@@ -77,8 +77,8 @@ ITEM_EXAMPLE = {
     "code": "shoe_covers",
     "stage": "in_the_home",
     "position": 100,
-    "text": "进门换上干净的鞋套(县(市、区)及以上客户必须;乡镇及农村客户按当地习惯)",
-    "text_zh": "进门换上干净的鞋套(县(市、区)及以上客户必须;乡镇及农村客户按当地习惯)",
+    "text": "进门换上干净的鞋套（县（市、区）及以上客户必须；乡镇及农村客户按当地习惯）",
+    "text_zh": "进门换上干净的鞋套（县（市、区）及以上客户必须；乡镇及农村客户按当地习惯）",
     "text_en": "Clean shoe covers on entering (required for county/city/district-and-above "
     "customers; township and rural: local custom)",
     "kind": "photo",

@@ -16,7 +16,12 @@ from visits.lifecycle.selectors import visible_visit_or_404
 
 class ComplaintSerializer(serializers.ModelSerializer):
     work_order = serializers.CharField(source="visit.work_order.number")
-    contested_item = serializers.CharField(source="conduct_item.code", default=None)
+    contested_item = serializers.CharField(
+        source="conduct_item.code",
+        default=None,
+        allow_null=True,
+        help_text="The checklist item the customer contested at sign-off, if any.",
+    )
 
     class Meta:
         model = Complaint

@@ -103,7 +103,7 @@ class Holiday(models.Model):
     is_working_day = models.BooleanField(
         _("working day"),
         default=False,
-        help_text=_("Ticked for a weekend day that is worked (调休)."),
+        help_text=_("Ticked for a weekend day that is worked."),
     )
 
     class Meta:

@@ -7,6 +7,7 @@ validates input with its InputSerializer and calls one service.
 import django_filters
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -23,7 +24,7 @@ from accounts.models import AreaTier, Customer, Role
 from accounts.permissions import IsDispatcherForWrites
 from fieldservice import inputs
 from fieldservice.api import ErrorSerializer
-from fieldservice.errors import InvalidTransition
+from fieldservice.errors import InvalidInput
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from visits.lifecycle import policies, rules, selectors, services
 from visits.lifecycle.models import (
@@ -39,6 +40,16 @@ User = get_user_model()
 
 
 # --- Output ------------------------------------------------------------------
+
+
+def step_url(step: str, visit_id: int) -> str:
+    """The path a step named as in `allowed_transitions` is POSTed to."""
+    if step == SIGN_OFF_STEP:
+        return reverse("visit-sign-off", kwargs={"pk": visit_id})
+    return reverse(f"visit-{step}", kwargs={"pk": visit_id})
+
+
+SIGN_OFF_STEP = rules.step_name(rules.Transition.SIGN_OFF)
 
 
 class TechnicianSummarySerializer(serializers.Serializer):
@@ -69,7 +80,12 @@ class VisitOutputSerializer(serializers.Serializer):
     technician = TechnicianSummarySerializer()
     state = serializers.ChoiceField(choices=VISIT_STATE_CHOICES)
     allowed_transitions = serializers.SerializerMethodField(
-        help_text="Steps the signed-in user can take now."
+        help_text="Steps the signed-in user can take now, named as in their URLs: "
+        "POST /api/v1/visits/{id}/actions/{step}/, except `sign-off`, which is "
+        "POST /api/v1/visits/{id}/sign-off/ (see `action_urls`)."
+    )
+    action_urls = serializers.SerializerMethodField(
+        help_text="For each of `allowed_transitions`, the path to POST it to."
     )
     appointed_start = serializers.DateTimeField()
     expected_duration_minutes = serializers.IntegerField()
@@ -97,6 +113,12 @@ class VisitOutputSerializer(serializers.Serializer):
 
     def get_allowed_transitions(self, visit: Visit) -> list[str]:
         return policies.steps_for(self.context["request"].user, visit)
+
+    def get_action_urls(self, visit: Visit) -> dict[str, str]:
+        return {
+            step: step_url(step, visit.pk)
+            for step in self.get_allowed_transitions(visit)
+        }
 
 
 class LeaveOutputSerializer(serializers.Serializer):
@@ -126,6 +148,10 @@ class VisitDetailOutputSerializer(VisitOutputSerializer):
 
 class WorkOrderVisitSerializer(serializers.ModelSerializer):
     technician = TechnicianSummarySerializer()
+    # Read-only model fields lose `blank` in the schema: "" until the arrival.
+    punctuality = serializers.ChoiceField(
+        choices=PUNCTUALITY_CHOICES, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Visit
@@ -315,28 +341,32 @@ def _step_schema(operation: str, input_serializer, summary: str):
             200: VisitDetailOutputSerializer,
             400: OpenApiResponse(
                 response=ErrorSerializer,
-                description="Not allowed in this state, or the input is wrong.",
+                description="The input is wrong (e.g. a late arrival without "
+                "`late_reason`): `fields` says which.",
+            ),
+            403: OpenApiResponse(
+                response=ErrorSerializer,
+                description="Someone else's step (e.g. a dispatcher's).",
+            ),
+            404: OpenApiResponse(
+                response=ErrorSerializer, description="Not your visit."
+            ),
+            409: OpenApiResponse(
+                response=ErrorSerializer,
+                description="Not allowed in the visit's current state; or work done "
+                "refused while required checklist items are missing.",
                 examples=[
                     OpenApiExample(
                         "Step not allowed now",
                         value={
                             "code": "invalid_transition",
-                            "detail": "Cannot arrive a visit that is scheduled. "
+                            "detail": "Cannot arrive at this visit: it is "
+                            "scheduled and nobody has set off yet. "
                             "Allowed now: On my way, Cancel.",
                             "state": "scheduled",
-                            "allowed_transitions": ["start_travel", "cancel"],
+                            "allowed_transitions": ["start-travel", "cancel"],
                         },
-                    )
-                ],
-            ),
-            403: OpenApiResponse(
-                description="Someone else's step (e.g. a dispatcher's)."
-            ),
-            404: OpenApiResponse(description="Not your visit."),
-            409: OpenApiResponse(
-                response=ErrorSerializer,
-                description="Work done refused: required checklist items are missing.",
-                examples=[
+                    ),
                     OpenApiExample(
                         "Checklist incomplete",
                         value={
@@ -351,7 +381,7 @@ def _step_schema(operation: str, input_serializer, summary: str):
                                 },
                             ],
                         },
-                    )
+                    ),
                 ],
             ),
         },
@@ -403,7 +433,7 @@ class LeaveInput(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Committed deadline for the service to work (调通/修通时限) when not returning.",
+        help_text="Committed deadline for the service to work when not returning.",
     )
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=500
@@ -542,11 +572,11 @@ class VisitCloseApi(VisitStepApi):
     post=_step_schema(
         "reschedule",
         RescheduleInput,
-        "Dispatcher moves the visit to a new agreed time (改约)",
+        "Dispatcher moves the visit to a new agreed time",
     )
 )
 class VisitRescheduleApi(VisitStepApi):
-    """Dispatcher moves the visit to a new agreed time (改约)"""
+    """Dispatcher moves the visit to a new agreed time"""
 
     InputSerializer = RescheduleInput
 
@@ -590,7 +620,7 @@ class UnknownVisitActionApi(APIView):
     @extend_schema(exclude=True)
     def post(self, request, pk: int, name: str):
         selectors.visible_visit_or_404(request.user, pk)
-        raise InvalidTransition(
+        raise InvalidInput(
             _("Unknown step %(name)s. Steps are: %(steps)s.")
             % {"name": name, "steps": ", ".join(STEP_VIEWS)},
             code="unknown_transition",

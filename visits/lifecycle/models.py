@@ -13,8 +13,8 @@ from visits.lifecycle.rules import Punctuality, Transition, VisitState
 
 
 class VisitKind(models.TextChoices):
-    INSTALLATION = "installation", _("Installation (装机)")
-    REPAIR = "repair", _("Fault repair (修障)")
+    INSTALLATION = "installation", _("Installation")
+    REPAIR = "repair", _("Fault repair")
 
 
 class WorkOrderQuerySet(models.QuerySet):
@@ -289,7 +289,7 @@ class LeaveReason(models.TextChoices):
     FIND_CAUSE = "find_cause", _("Find the cause of the fault")
     EQUIPMENT_ROOM_TEST = (
         "equipment_room_test",
-        _("Testing at the equipment room (机房)"),
+        _("Testing at the equipment room"),
     )
     FETCH_MATERIALS = "fetch_materials", _("Fetch materials or tools")
     OTHER = "other", _("Other")
@@ -305,7 +305,7 @@ class TemporaryLeave(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     is_returning = models.BooleanField(_("returning"))
     fix_deadline = models.DateTimeField(
-        _("committed fix deadline (调通/修通时限)"), null=True, blank=True
+        _("committed fix deadline"), null=True, blank=True
     )
     left_at = models.DateTimeField(_("left at"))
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
@@ -339,7 +339,7 @@ class TemporaryLeave(models.Model):
 
 class VisitEventKind(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
-    RESCHEDULED = "rescheduled", _("Rescheduled (改约)")
+    RESCHEDULED = "rescheduled", _("Rescheduled")
     REASSIGNED = "reassigned", _("Reassigned")
     START_TRAVEL = (
         Transition.START_TRAVEL.value,

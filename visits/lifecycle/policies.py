@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.policies import DISPATCHERS_ONLY, can_dispatch
 from fieldservice.errors import NotAllowed
-from visits.lifecycle.rules import TRANSITIONS, Actor, allowed_transitions
+from visits.lifecycle.rules import TRANSITIONS, Actor, allowed_transitions, step_name
 
 ACTOR_MESSAGES: dict[str, Any] = {
     Actor.TECHNICIAN: _("Only the visit's technician can do this."),
@@ -41,9 +41,10 @@ def require_step_actor(user, visit, transition: str) -> None:
 
 
 def steps_for(user, visit) -> list[str]:
-    """Steps `user` can take now: what the phone or the board offers as buttons."""
+    """Steps `user` can take now, named as the API's URLs name them
+    (`start-travel`, `sign-off`): what the phone or the board offers as buttons."""
     return [
-        name
+        step_name(name)
         for name in allowed_transitions(visit.state)
         if can_take_step(user, visit, name)
     ]

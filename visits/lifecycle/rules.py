@@ -40,6 +40,11 @@ class Transition(enum.StrEnum):
     NO_SHOW = "no_show"
 
 
+def step_name(transition: str) -> str:
+    """The step as the API's URLs name it: `start_travel` -> `start-travel`."""
+    return transition.replace("_", "-")
+
+
 class Actor(enum.StrEnum):
     """Who may take a step: the visit's own technician, a dispatcher, or either."""
 

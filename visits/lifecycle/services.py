@@ -30,7 +30,6 @@ from visits.lifecycle import hooks, policies, rules, selectors
 from visits.lifecycle.hooks import VisitChange
 from visits.lifecycle.models import (
     TRANSITION_LABELS,
-    VISIT_STATE_LABELS,
     LeaveReason,
     TemporaryLeave,
     Visit,
@@ -63,10 +62,10 @@ BUSY_STATES = (
 
 LEAVE_MESSAGES = {
     rules.LeaveProblem.RETURNING_NOT_SAID: _(
-        "Say whether you will return: the customer must be told (暂时离开须说明是否返回)."
+        "Say whether you will return: the customer must be told."
     ),
     rules.LeaveProblem.FIX_DEADLINE_REQUIRED: _(
-        "Not returning requires a committed fix deadline (调通/修通时限)."
+        "Not returning requires a committed fix deadline."
     ),
     rules.LeaveProblem.FIX_DEADLINE_NOT_IN_FUTURE: _(
         "The committed fix deadline must be in the future."
@@ -335,10 +334,8 @@ def visit_reschedule(
     require_dispatcher(by)
     visit = _lock(visit)
     if visit.state != VisitState.SCHEDULED:
-        raise InvalidTransition(
-            _("Only a scheduled visit can be rescheduled; this one is %(state)s.")
-            % {"state": visit.get_state_display()}
-        )
+        refusal = _("Only a scheduled visit can be rescheduled:")
+        raise InvalidTransition(f"{refusal} {STATE_SENTENCES[visit.state]}")
     if not reason.strip():
         raise InvalidInput(_("Say why the visit is moved."), code="reason_required")
     minutes = (
@@ -381,10 +378,8 @@ def visit_reassign(*, visit: Visit, technician: User, by: User, reason: str) -> 
     require_dispatcher(by)
     visit = _lock(visit)
     if visit.state != VisitState.SCHEDULED:
-        raise InvalidTransition(
-            _("Only a scheduled visit can be reassigned; this one is %(state)s.")
-            % {"state": visit.get_state_display()}
-        )
+        refusal = _("Only a scheduled visit can be reassigned:")
+        raise InvalidTransition(f"{refusal} {STATE_SENTENCES[visit.state]}")
     if technician.pk == visit.technician_id:
         raise InvalidInput(
             _("The visit is already assigned to %(user)s.") % {"user": technician},
@@ -419,6 +414,33 @@ def visit_reassign(*, visit: Visit, technician: User, by: User, reason: str) -> 
 
 # --- The lifecycle -----------------------------------------------------------
 
+# A refused step is told in two sentences of their own, one for the step and
+# one for the state: labels ("On my way", "Work done") do not make a verb.
+STEP_REFUSALS: dict[str, Any] = {
+    Transition.START_TRAVEL: _("Cannot set off for this visit:"),
+    Transition.ARRIVE: _("Cannot arrive at this visit:"),
+    Transition.START_WORK: _("Cannot start work on this visit:"),
+    Transition.LEAVE: _("Cannot leave this visit temporarily:"),
+    Transition.RETURN: _("Cannot return to this visit:"),
+    Transition.FINISH_WORK: _("Cannot finish work on this visit:"),
+    Transition.SIGN_OFF: _("Cannot sign off this visit:"),
+    Transition.CLOSE: _("Cannot close this visit:"),
+    Transition.CANCEL: _("Cannot cancel this visit:"),
+    Transition.NO_SHOW: _("Cannot mark the customer not at home:"),
+}
+STATE_SENTENCES: dict[str, Any] = {
+    VisitState.SCHEDULED: _("it is scheduled and nobody has set off yet."),
+    VisitState.EN_ROUTE: _("the technician is on the way."),
+    VisitState.ARRIVED: _("the technician has arrived."),
+    VisitState.IN_PROGRESS: _("the work is in progress."),
+    VisitState.TEMPORARILY_LEFT: _("the technician has left temporarily."),
+    VisitState.WORK_DONE: _("the work is done and awaits the customer's sign-off."),
+    VisitState.SIGNED_OFF: _("the customer has signed off."),
+    VisitState.CLOSED: _("it is closed."),
+    VisitState.CANCELLED: _("it is cancelled."),
+    VisitState.NO_SHOW: _("the customer was not at home."),
+}
+
 
 def visit_step_begin(
     visit: Visit, transition: str, by: User | None, *, at: datetime
@@ -433,15 +455,19 @@ def visit_step_begin(
         policies.require_step_actor(by, visit, transition)
     if visit.state not in sources:
         allowed = rules.allowed_transitions(visit.state)
+        refusal = f"{STEP_REFUSALS[transition]} {STATE_SENTENCES[visit.state]}"
+        then = (
+            _("Allowed now: %(allowed)s.")
+            % {"allowed": ", ".join(str(TRANSITION_LABELS[name]) for name in allowed)}
+            if allowed
+            else _("No step is allowed now.")
+        )
         raise InvalidTransition(
-            _("Cannot %(step)s a visit that is %(state)s. Allowed now: %(allowed)s.")
-            % {
-                "step": TRANSITION_LABELS[transition].lower(),
-                "state": VISIT_STATE_LABELS[visit.state].lower(),
-                "allowed": ", ".join(str(TRANSITION_LABELS[name]) for name in allowed)
-                or "-",
+            f"{refusal} {then}",
+            extra={
+                "state": visit.state,
+                "allowed_transitions": [rules.step_name(name) for name in allowed],
             },
-            extra={"state": visit.state, "allowed_transitions": allowed},
         )
     hooks.run_before(VisitChange(visit=visit, kind=transition, at=at, by=by))
     return visit, visit.state

@@ -595,7 +595,7 @@ def test_a_dispatcher_responds_then_resolves(api, dispatcher, visit):
 
     assert responded.json()["state"] == "responded"
     assert resolved.json()["state"] == "resolved"
-    assert again.status_code == 400
+    assert again.status_code == 409
 
 
 def test_failed_calls_are_listed_for_the_dispatcher(api, dispatcher, visit):

@@ -222,7 +222,7 @@ def event_rows(visit: Visit) -> list[dict]:
 
 STATUS = {
     InvalidInput: 400,
-    InvalidTransition: 400,
+    InvalidTransition: 409,
     NotAllowed: 403,
     ChecklistIncomplete: 409,
 }

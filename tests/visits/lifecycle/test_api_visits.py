@@ -93,7 +93,8 @@ def test_a_technician_works_a_visit_from_on_my_way_to_work_done(api, technician)
     assert states == [expected for *_rest, expected in steps]
     final = response.json()
     assert final["punctuality"] == "on_time"
-    assert final["allowed_transitions"] == ["sign_off"]
+    assert final["allowed_transitions"] == ["sign-off"]
+    assert final["action_urls"] == {"sign-off": f"/api/v1/visits/{visit.id}/sign-off/"}
     assert len(final["leaves"]) == 1
     assert final["leaves"][0]["returned_at"] is not None
     assert [event["kind"] for event in final["events"]] == [
@@ -132,10 +133,10 @@ def test_arrival_reported_before_setting_off_is_refused(api, technician):
 
     response = act(api.as_user(technician), visit, "arrive")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"
     assert response.json()["state"] == "scheduled"
-    assert response.json()["allowed_transitions"] == ["start_travel", "cancel"]
+    assert response.json()["allowed_transitions"] == ["start-travel", "cancel"]
     assert_nothing_written(visit, "scheduled")
 
 

@@ -266,6 +266,44 @@ def test_a_legal_step_moves_the_visit_and_appends_one_event(
 
 # --- Every illegal step ------------------------------------------------------
 
+# The English refusal of each step and of each state: sentences, not labels.
+STEP_SENTENCES = {
+    T.START_TRAVEL: "Cannot set off for this visit:",
+    T.ARRIVE: "Cannot arrive at this visit:",
+    T.START_WORK: "Cannot start work on this visit:",
+    T.LEAVE: "Cannot leave this visit temporarily:",
+    T.RETURN: "Cannot return to this visit:",
+    T.FINISH_WORK: "Cannot finish work on this visit:",
+    T.SIGN_OFF: "Cannot sign off this visit:",
+    T.CLOSE: "Cannot close this visit:",
+    T.CANCEL: "Cannot cancel this visit:",
+    T.NO_SHOW: "Cannot mark the customer not at home:",
+}
+STATE_SENTENCES = {
+    S.SCHEDULED: "it is scheduled and nobody has set off yet.",
+    S.EN_ROUTE: "the technician is on the way.",
+    S.ARRIVED: "the technician has arrived.",
+    S.IN_PROGRESS: "the work is in progress.",
+    S.TEMPORARILY_LEFT: "the technician has left temporarily.",
+    S.WORK_DONE: "the work is done and awaits the customer's sign-off.",
+    S.SIGNED_OFF: "the customer has signed off.",
+    S.CLOSED: "it is closed.",
+    S.CANCELLED: "it is cancelled.",
+    S.NO_SHOW: "the customer was not at home.",
+}
+STEP_LABELS = {
+    T.START_TRAVEL: "On my way",
+    T.ARRIVE: "Arrive",
+    T.START_WORK: "Start work",
+    T.LEAVE: "Leave temporarily",
+    T.RETURN: "Return",
+    T.FINISH_WORK: "Work done",
+    T.SIGN_OFF: "Customer sign-off",
+    T.CLOSE: "Close",
+    T.CANCEL: "Cancel",
+    T.NO_SHOW: "Customer not at home",
+}
+
 
 @pytest.mark.parametrize(
     ("state", "transition"),
@@ -280,11 +318,19 @@ def test_a_step_the_state_does_not_allow_is_refused_and_changes_nothing(
     by = permitted_actor(transition, visit=visit, dispatcher=dispatcher)
 
     # When / Then
-    with refused(InvalidTransition, code="invalid_transition") as caught:
+    with (
+        translation.override("en"),
+        refused(InvalidTransition, code="invalid_transition") as caught,
+    ):
         take(visit, transition, by=by)
+    allowed = ", ".join(STEP_LABELS[step] for step in ALLOWED_FROM[state])
+    assert str(caught.value.detail) == (
+        f"{STEP_SENTENCES[transition]} {STATE_SENTENCES[state]} "
+        + (f"Allowed now: {allowed}." if allowed else "No step is allowed now.")
+    )
     assert caught.value.extra == {
         "state": state,
-        "allowed_transitions": ALLOWED_FROM[state],
+        "allowed_transitions": [step.replace("_", "-") for step in ALLOWED_FROM[state]],
     }
 
 

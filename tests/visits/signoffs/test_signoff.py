@@ -86,7 +86,7 @@ def test_the_signing_screen_shows_questions_consent_and_the_service_card(
         "items_put_back",
         "site_clean",
     ]
-    assert body["consent"]["version"] == "2026-11"
+    assert body["consent"]["version"] == "2026-11-2"
     technician = done_visit.technician
     assert body["service_card"]["employee_number"] == (
         technician.technician_profile.employee_number
@@ -139,7 +139,7 @@ def test_the_record_freezes_what_the_signature_covers(api, done_visit):
     assert stored["work_order"]["number"] == done_visit.work_order.number
     assert stored["visit"]["punctuality"] == "on_time"
     assert stored["signer"] == {"name": "刘洋", "channel": "technician_device"}
-    assert stored["consent"]["version"] == "2026-11"
+    assert stored["consent"]["version"] == "2026-11-2"
     shoe_covers = next(
         row for row in stored["checklist"] if row["code"] == "shoe_covers"
     )
@@ -244,7 +244,7 @@ def test_a_visit_whose_work_is_not_done_cannot_be_signed(api, technician):
 
     response = sign_on_phone(api.as_user(technician), visit)
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"
     assert not SignOff.objects.exists()
 
@@ -255,7 +255,7 @@ def test_signing_twice_is_refused_and_keeps_the_first_record(api, done_visit):
 
     again = sign_on_phone(api, done_visit, signer_name="someone else")
 
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json()["code"] == "invalid_transition"
     assert list(SignOff.objects.all()) == [first]
     assert SignOff.objects.get().signer_name == "刘洋"
@@ -376,7 +376,7 @@ def test_only_the_technician_or_a_dispatcher_makes_links_and_only_when_work_is_d
         f"/api/v1/visits/{visit.id}/sign-off-links/"
     )
 
-    assert too_early.status_code == 400
+    assert too_early.status_code == 409
     assert stranger.status_code == 404
     assert not SignOffLink.objects.exists()
 

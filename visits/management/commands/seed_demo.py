@@ -29,7 +29,7 @@ from visits.signoffs.models import Promotion
 PASSWORD = "fieldservice-demo"
 SAMPLE_ANSWERS = {
     ItemKind.CONFIRM: True,
-    ItemKind.TEXT: "更换入户光纤跳线,重新配置光猫,测速 300M 正常",
+    ItemKind.TEXT: "更换入户光纤跳线，重新配置光猫，测速 300M 正常",
     ItemKind.NUMBER: -18.6,
 }
 STAGES_BEFORE_WORK = ("before_departure", "at_the_door", "in_the_home")
@@ -139,7 +139,7 @@ class Command(BaseCommand):
         Promotion.objects.create(
             title_zh="冬季宽带提速",
             title_en="Winter broadband boost",
-            body_zh="300M 升级 1000M,首年半价。详询客服热线。",
+            body_zh="300M 升级 1000M，首年半价。详询客服热线。",
             body_en="Upgrade 300M to 1000M at half price for the first year. Ask the hotline.",
             valid_from=today - timedelta(days=30),
             valid_until=today + timedelta(days=60),
@@ -223,7 +223,7 @@ class Command(BaseCommand):
             li,
             now - 300 * minute,
             VisitKind.INSTALLATION,
-            "宽带新装 300M,含光猫安装调试",
+            "宽带新装 300M，含光猫安装调试",
             minutes=90,
         )
         arrive(closed, -3 * minute)
@@ -255,12 +255,12 @@ class Command(BaseCommand):
 
         # Late by more than the tolerance, with a reason; work done, waiting for sign-off.
         late = book(
-            customers[1], zhang, now - 180 * minute, description="光猫红灯,无法上网"
+            customers[1], zhang, now - 180 * minute, description="光猫红灯，无法上网"
         )
         arrive(
             late,
             (tolerance_minutes + 7) * minute,
-            late_reason="前一单超时,已电话告知客户",
+            late_reason="前一单超时，已电话告知客户",
         )
         services.visit_start_work(
             visit=late, by=zhang, at=late.appointed_start + 20 * minute
@@ -284,7 +284,7 @@ class Command(BaseCommand):
             reason=LeaveReason.EQUIPMENT_ROOM_TEST,
             is_returning=False,
             fix_deadline=now + timedelta(hours=20),
-            note="需回机房测试端口,明天 12 点前修通",
+            note="需回机房测试端口，明天 12 点前修通",
             at=left.appointed_start + 40 * minute,
         )
 
@@ -296,13 +296,13 @@ class Command(BaseCommand):
         services.visit_mark_no_show(
             visit=no_show,
             by=zhang,
-            note="敲门无人应答,电话未接",
+            note="敲门无人应答，电话未接",
             at=no_show.appointed_start + 15 * minute,
         )
         complaint_services.complaint_file(
             visit=no_show,
             by=dispatcher,
-            description="客户来电:当时在家,未听到敲门,要求尽快重新上门",
+            description="客户来电：当时在家，未听到敲门，要求尽快重新上门",
         )
 
         # In progress right now, arrived early; then on the way; then later today.
@@ -349,7 +349,7 @@ class Command(BaseCommand):
             "宽带移机",
         )
         services.visit_cancel(
-            visit=cancelled, by=dispatcher, reason="客户来电取消,改期另约"
+            visit=cancelled, by=dispatcher, reason="客户来电取消，改期另约"
         )
 
     def _print_logins(self) -> None:
