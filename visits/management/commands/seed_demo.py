@@ -313,7 +313,7 @@ class Command(BaseCommand):
             VisitKind.INSTALLATION,
             "IPTV installation, second set-top box",
         )
-        arrive(working, -12 * minute, late_reason="前一单提前完成，已电话征得客户同意")  # noqa: RUF001
+        arrive(working, -12 * minute, late_reason="前一单提前完成，已电话征得客户同意")
         services.visit_start_work(visit=working, by=wang, at=working.appointed_start)
         answer_checklist(working, stages=STAGES_BEFORE_WORK)
         on_the_way = book(
