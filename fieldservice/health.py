@@ -47,20 +47,36 @@ def _heartbeat_age(name: str) -> float | None:
         return None
 
 
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and broker answer and the Celery worker and beat
-    have beaten recently; 503 otherwise. Ages are in seconds (null: never)."""
+def _health(*, background_required: bool) -> JsonResponse:
     ages = {name: _heartbeat_age(name) for name in (heartbeat.WORKER, heartbeat.BEAT)}
-    checks = {
-        "database": _database_ok(),
-        "broker": _broker_ok(),
-        **{name: heartbeat.is_fresh(age) for name, age in ages.items()},
-    }
+    serving = {"database": _database_ok(), "broker": _broker_ok()}
+    background = {name: heartbeat.is_fresh(age) for name, age in ages.items()}
     body: dict[str, object] = {
-        name: "ok" if is_ok else "unavailable" for name, is_ok in checks.items()
+        name: "ok" if is_ok else "unavailable"
+        for name, is_ok in {**serving, **background}.items()
     }
     for name, age in ages.items():
         body[f"{name}_heartbeat_age_seconds"] = None if age is None else round(age)
-    return JsonResponse(body, status=200 if all(checks.values()) else 503)
+    required = [
+        *serving.values(),
+        *(background.values() if background_required else []),
+    ]
+    return JsonResponse(body, status=200 if all(required) else 503)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For a load balancer: 200 when this web process can serve (the database
+    and the broker answer), 503 otherwise. The worker's and beat's heartbeat
+    ages (seconds; null: never) are reported but do not take the web servers
+    out of service: a dead worker delays calls, it does not stop the API."""
+    return _health(background_required=False)
+
+
+@never_cache
+@require_GET
+def healthz_background(request: HttpRequest) -> JsonResponse:
+    """For monitoring: as /healthz, and 503 also when the Celery worker or beat
+    has not beaten for HEALTH_HEARTBEAT_STALE_SECONDS (or never has)."""
+    return _health(background_required=True)

@@ -17,6 +17,7 @@ admin.site.index_title = _("Work orders, visits and people")
 urlpatterns = [
     path("", health.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/background", health.healthz_background, name="healthz-background"),
     path("admin/", admin.site.urls),
     path("", include(visits_urls.public_urlpatterns)),
     path("api/v1/", include("accounts.urls")),

@@ -276,7 +276,7 @@ PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="CN")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 # A load balancer probes the backend over plain HTTP: the health check answers
 # it (200 or 503) instead of redirecting it to HTTPS.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/background)?$"]
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int(
@@ -349,8 +349,9 @@ CELERY_BEAT_SCHEDULE["escalate-overdue-complaints"] = {
     "schedule": COMPLAINT_SCAN_SECONDS,
 }
 # --- Health: heartbeats of the Celery worker and beat ---------------------------
-# Beat sends a heartbeat task this often; /healthz answers 503 when the worker's
-# or beat's last heartbeat is older than HEALTH_HEARTBEAT_STALE_SECONDS.
+# Beat sends a heartbeat task this often; /healthz reports the worker's and beat's
+# heartbeat ages, and /healthz/background answers 503 when either is older than
+# HEALTH_HEARTBEAT_STALE_SECONDS.
 HEALTH_HEARTBEAT_SECONDS = env.float("HEALTH_HEARTBEAT_SECONDS", default=30.0)
 HEALTH_HEARTBEAT_STALE_SECONDS = env.float(
     "HEALTH_HEARTBEAT_STALE_SECONDS", default=120.0

@@ -46,26 +46,45 @@ def test_the_health_check_reports_database_broker_worker_and_beat(client):
     assert all(30 <= age < 90 for age in ages)
 
 
-def test_a_worker_and_beat_that_never_beat_are_a_503(client):
+def test_a_worker_and_beat_that_never_beat_are_reported_without_failing_the_web(client):
+    """A load balancer must not take every web server out because a worker died."""
     response = client.get("/healthz")
 
-    assert response.status_code == 503
+    assert response.status_code == 200
     assert response.json()["worker"] == "unavailable"
     assert response.json()["beat"] == "unavailable"
     assert response.json()["worker_heartbeat_age_seconds"] is None
 
 
-def test_a_stale_worker_heartbeat_is_a_503_with_its_age(client, settings):
+def test_for_monitoring_a_worker_and_beat_that_never_beat_are_a_503(client):
+    response = client.get("/healthz/background")
+
+    assert response.status_code == 503
+    assert response.json()["worker"] == "unavailable"
+    assert response.json()["beat"] == "unavailable"
+
+
+def test_for_monitoring_a_stale_worker_heartbeat_is_a_503_with_its_age(
+    client, settings
+):
     settings.HEALTH_HEARTBEAT_STALE_SECONDS = 120
     beat_and_work()
     heartbeat.heartbeat_record(heartbeat.WORKER, at=time.time() - 600)
 
-    response = client.get("/healthz")
+    response = client.get("/healthz/background")
 
     assert response.status_code == 503
     assert response.json()["worker"] == "unavailable"
     assert response.json()["beat"] == "ok"
     assert 600 <= response.json()["worker_heartbeat_age_seconds"] < 660
+    assert client.get("/healthz").status_code == 200
+
+
+def test_for_monitoring_fresh_heartbeats_are_a_200(client, settings):
+    settings.HEALTH_HEARTBEAT_STALE_SECONDS = 120
+    beat_and_work(seconds_ago=119)
+
+    assert client.get("/healthz/background").status_code == 200
 
 
 def test_the_health_check_says_503_when_the_broker_is_down(client, settings):
@@ -136,7 +155,7 @@ def test_a_real_worker_answers_on_the_redis_broker():
             if heartbeat.heartbeat_age(heartbeat.WORKER) is not None:
                 break
             time.sleep(0.2)
-        response = Client().get("/healthz")
+        response = Client().get("/healthz/background")
         assert response.status_code == 200, response.json()
         assert response.json()["worker"] == response.json()["beat"] == "ok"
     finally:
@@ -187,9 +206,11 @@ def test_with_the_ssl_redirect_on_the_health_check_answers_plain_http(client, se
     beat_and_work()
 
     health = client.get("/healthz")
+    background = client.get("/healthz/background")
     admin = client.get("/admin/")
 
     assert health.status_code == 200
     assert health.json()["database"] == "ok"
+    assert background.status_code == 200
     assert admin.status_code == 301
     assert admin["Location"].startswith("https://")
