@@ -13,6 +13,7 @@ from accounts.models import User
 from fieldservice import errors
 from fieldservice.errors import Conflict, InvalidInput
 from fieldservice.files import undone_on_error
+from fieldservice.i18n import sentences
 from visits.checklists import policies, rules
 from visits.checklists.models import (
     ChecklistAnswer,
@@ -25,7 +26,7 @@ from visits.checklists.models import (
 )
 from visits.checklists.photos import process_photo
 from visits.checklists.selectors import checklist_missing, current_template
-from visits.lifecycle.models import Visit
+from visits.lifecycle.models import Visit, state_now_sentence
 
 MAX_TEXT_LENGTH = 2000
 
@@ -91,8 +92,10 @@ def _lock_for_answers(visit: Visit, by: User) -> Visit:
     policies.require_checklist_writer(by, visit)
     if not rules.is_answerable(visit.state):
         raise Conflict(
-            _("The visit is %(state)s: its checklist can no longer be changed.")
-            % {"state": visit.get_state_display().lower()},
+            sentences(
+                _("The checklist can no longer be changed."),
+                state_now_sentence(visit.state),
+            ),
             code="checklist_closed",
         )
     return visit
@@ -115,19 +118,17 @@ def _check_evidence_timing(
         "arrived_at": visit.arrived_at.isoformat() if visit.arrived_at else None,
     }
     if problem is rules.EvidenceTimingProblem.NOT_ARRIVED:
-        state = visit.get_state_display().lower()
-        raise Conflict(
+        refusal = (
             _(
                 "You have not arrived yet: answers and photos for the stage "
-                "“%(stage)s” are taken on site. The visit is %(state)s."
+                "“%(stage)s” are taken on site."
             )
-            % {"stage": stage_label, "state": state}
+            % {"stage": stage_label}
             if stage_label is not None
-            else _(
-                "You have not arrived yet: photos of the visit are taken on site. "
-                "The visit is %(state)s."
-            )
-            % {"state": state},
+            else _("You have not arrived yet: photos of the visit are taken on site.")
+        )
+        raise Conflict(
+            sentences(refusal, state_now_sentence(visit.state)),
             code=problem.value,
             extra=extra,
         )

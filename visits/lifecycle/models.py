@@ -98,6 +98,29 @@ VISIT_STATE_LABELS: dict[str, Any] = {
     VisitState.CANCELLED: _("Cancelled"),
     VisitState.NO_SHOW: _("Customer not at home"),
 }
+
+# A state as the end of a sentence, for refusals that say where the visit
+# stands ("Cannot arrive at this visit: " + one of these). Never drop a state's
+# label into a sentence: English and Chinese each need a whole phrase.
+STATE_SENTENCES: dict[str, Any] = {
+    VisitState.SCHEDULED: _("it is scheduled and nobody has set off yet."),
+    VisitState.EN_ROUTE: _("the technician is on the way."),
+    VisitState.ARRIVED: _("the technician has arrived."),
+    VisitState.IN_PROGRESS: _("the work is in progress."),
+    VisitState.TEMPORARILY_LEFT: _("the technician has left temporarily."),
+    VisitState.WORK_DONE: _("the work is done and awaits the customer's sign-off."),
+    VisitState.SIGNED_OFF: _("the customer has signed off."),
+    VisitState.CLOSED: _("it is closed."),
+    VisitState.CANCELLED: _("it is cancelled."),
+    VisitState.NO_SHOW: _("the customer was not at home."),
+}
+
+
+def state_now_sentence(state: str) -> str:
+    """Where the visit stands, as a sentence of its own."""
+    return _("At the moment %(state)s") % {"state": STATE_SENTENCES[state]}
+
+
 VISIT_STATE_CHOICES = labelled(VisitState, VISIT_STATE_LABELS)
 
 TRANSITION_LABELS: dict[str, Any] = {

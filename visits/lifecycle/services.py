@@ -26,9 +26,11 @@ from accounts.models import (
 )
 from accounts.policies import require_dispatcher
 from fieldservice.errors import Conflict, InvalidInput, InvalidTransition
+from fieldservice.i18n import listing, sentences
 from visits.lifecycle import hooks, policies, rules, selectors
 from visits.lifecycle.hooks import VisitChange
 from visits.lifecycle.models import (
+    STATE_SENTENCES,
     TRANSITION_LABELS,
     LeaveReason,
     TemporaryLeave,
@@ -335,7 +337,7 @@ def visit_reschedule(
     visit = _lock(visit)
     if visit.state != VisitState.SCHEDULED:
         refusal = _("Only a scheduled visit can be rescheduled:")
-        raise InvalidTransition(f"{refusal} {STATE_SENTENCES[visit.state]}")
+        raise InvalidTransition(sentences(refusal, STATE_SENTENCES[visit.state]))
     if not reason.strip():
         raise InvalidInput(_("Say why the visit is moved."), code="reason_required")
     minutes = (
@@ -379,7 +381,7 @@ def visit_reassign(*, visit: Visit, technician: User, by: User, reason: str) -> 
     visit = _lock(visit)
     if visit.state != VisitState.SCHEDULED:
         refusal = _("Only a scheduled visit can be reassigned:")
-        raise InvalidTransition(f"{refusal} {STATE_SENTENCES[visit.state]}")
+        raise InvalidTransition(sentences(refusal, STATE_SENTENCES[visit.state]))
     if technician.pk == visit.technician_id:
         raise InvalidInput(
             _("The visit is already assigned to %(user)s.") % {"user": technician},
@@ -428,18 +430,6 @@ STEP_REFUSALS: dict[str, Any] = {
     Transition.CANCEL: _("Cannot cancel this visit:"),
     Transition.NO_SHOW: _("Cannot mark the customer not at home:"),
 }
-STATE_SENTENCES: dict[str, Any] = {
-    VisitState.SCHEDULED: _("it is scheduled and nobody has set off yet."),
-    VisitState.EN_ROUTE: _("the technician is on the way."),
-    VisitState.ARRIVED: _("the technician has arrived."),
-    VisitState.IN_PROGRESS: _("the work is in progress."),
-    VisitState.TEMPORARILY_LEFT: _("the technician has left temporarily."),
-    VisitState.WORK_DONE: _("the work is done and awaits the customer's sign-off."),
-    VisitState.SIGNED_OFF: _("the customer has signed off."),
-    VisitState.CLOSED: _("it is closed."),
-    VisitState.CANCELLED: _("it is cancelled."),
-    VisitState.NO_SHOW: _("the customer was not at home."),
-}
 
 
 def visit_step_begin(
@@ -455,15 +445,15 @@ def visit_step_begin(
         policies.require_step_actor(by, visit, transition)
     if visit.state not in sources:
         allowed = rules.allowed_transitions(visit.state)
-        refusal = f"{STEP_REFUSALS[transition]} {STATE_SENTENCES[visit.state]}"
+        refusal = sentences(STEP_REFUSALS[transition], STATE_SENTENCES[visit.state])
         then = (
             _("Allowed now: %(allowed)s.")
-            % {"allowed": ", ".join(str(TRANSITION_LABELS[name]) for name in allowed)}
+            % {"allowed": listing(TRANSITION_LABELS[name] for name in allowed)}
             if allowed
             else _("No step is allowed now.")
         )
         raise InvalidTransition(
-            f"{refusal} {then}",
+            sentences(refusal, then),
             extra={
                 "state": visit.state,
                 "allowed_transitions": [rules.step_name(name) for name in allowed],

@@ -31,11 +31,11 @@ from PIL import Image, UnidentifiedImageError
 from accounts.models import CompanySettings, User
 from fieldservice.errors import ApplicationError, InvalidInput, InvalidTransition
 from fieldservice.files import undone_on_error
-from fieldservice.i18n import pick
+from fieldservice.i18n import pick, sentences
 from visits.checklists.models import Photo
 from visits.checklists.selectors import answer_of
 from visits.lifecycle import services as lifecycle
-from visits.lifecycle.models import Visit
+from visits.lifecycle.models import Visit, state_now_sentence
 from visits.lifecycle.rules import (
     ArrivalPunctuality,
     Punctuality,
@@ -442,8 +442,10 @@ def sign_off_link_create(*, visit: Visit, by: User) -> tuple[SignOffLink, str]:
     policies.require_link_maker(by, visit)
     if visit.state != VisitState.WORK_DONE:
         raise InvalidTransition(
-            _("A signing link is made once the work is done; the visit is %(state)s.")
-            % {"state": visit.get_state_display().lower()}
+            sentences(
+                _("A signing link is made once the work is done."),
+                state_now_sentence(visit.state),
+            )
         )
     now = timezone.now()
     link = SignOffLink.objects.create(

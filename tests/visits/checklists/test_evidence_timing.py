@@ -66,7 +66,7 @@ def test_a_work_cloth_photo_for_a_visit_five_days_away_is_refused_and_stores_not
     assert response.json()["code"] == "not_arrived"
     assert response.json()["detail"] == (
         "You have not arrived yet: answers and photos for the stage “In the home” "
-        "are taken on site. The visit is scheduled."
+        "are taken on site. At the moment it is scheduled and nobody has set off yet."
     )
     assert not Photo.objects.exists()
     assert stored_files(media_root) == []
@@ -87,7 +87,7 @@ def test_a_photo_of_the_visit_itself_before_arrival_is_refused_in_chinese(
     assert response.status_code == 409
     assert response.json()["code"] == "not_arrived"
     assert response.json()["detail"] == (
-        "您尚未到达：上门的照片须在现场拍摄。本次上门目前为已预约。"  # noqa: RUF001
+        "您尚未到达：上门的照片须在现场拍摄。目前该上门已预约，尚未出发。"  # noqa: RUF001
     )
     assert not Photo.objects.exists()
     assert stored_files(media_root) == []

@@ -140,6 +140,27 @@ def test_arrival_reported_before_setting_off_is_refused(api, technician):
     assert_nothing_written(visit, "scheduled")
 
 
+def test_a_refused_step_reads_as_whole_sentences_in_either_language(api, technician):
+    visit = VisitFactory(technician=technician)
+    api.as_user(technician)
+
+    english = api.post(
+        f"/api/v1/visits/{visit.id}/actions/arrive/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    chinese = api.post(
+        f"/api/v1/visits/{visit.id}/actions/arrive/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert english.json()["detail"] == (
+        "Cannot arrive at this visit: it is scheduled and nobody has set off yet. "
+        "Allowed now: On my way, Cancel."
+    )
+    # Chinese runs its sentences together and lists with 、, never ", ".
+    assert chinese.json()["detail"] == (
+        "不能报到达：该上门已预约，尚未出发。现在可执行：已出发、取消。"  # noqa: RUF001
+    )
+
+
 def test_an_unknown_step_is_a_400_that_lists_the_steps(api, technician):
     visit = VisitFactory(technician=technician)
 
