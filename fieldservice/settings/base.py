@@ -305,6 +305,9 @@ LOGGING = {
 # --- Photo evidence ------------------------------------------------------------
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
+# How far ahead of the server's clock a phone's capture time may be
+# (docs/rules.md#evidence-after-arrival): later than that, the phone's clock is wrong.
+EVIDENCE_CLOCK_SKEW_SECONDS = env.int("EVIDENCE_CLOCK_SKEW_SECONDS", default=300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Idempotency records are kept this long, then purged by a periodic task.

@@ -3,7 +3,7 @@ what still keeps it from "work done". No Django, no database."""
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from visits.lifecycle.rules import VisitState
 
@@ -148,15 +148,25 @@ STAGES_BEFORE_ARRIVAL = frozenset({"before_departure"})
 class EvidenceTimingProblem(enum.StrEnum):
     NOT_ARRIVED = "not_arrived"
     CAPTURED_BEFORE_ARRIVAL = "captured_before_arrival"
+    CAPTURED_IN_FUTURE = "captured_in_future"
 
 
 def evidence_timing_problem(
-    *, stage: str | None, arrived_at: datetime | None, captured_at: datetime | None
+    *,
+    stage: str | None,
+    arrived_at: datetime | None,
+    captured_at: datetime | None,
+    now: datetime,
+    clock_skew: timedelta,
 ) -> EvidenceTimingProblem | None:
     """docs/rules.md#evidence-after-arrival: an answer or photo of an on-site stage
     (`stage` None: a photo of the visit, not of an item) is taken only once the
     technician has arrived, and, when the phone says when it captured it, not
-    captured before the arrival the server recorded. Arrival itself is evidence."""
+    captured before the arrival the server recorded. Arrival itself is evidence.
+    Whatever the stage, nothing is captured after it is received: a capture time
+    more than `clock_skew` ahead of `now` comes from a wrong clock."""
+    if captured_at is not None and captured_at > now + clock_skew:
+        return EvidenceTimingProblem.CAPTURED_IN_FUTURE
     if stage in STAGES_BEFORE_ARRIVAL:
         return None
     if arrived_at is None:

@@ -2,9 +2,10 @@
 photo evidence and the completion guard. One function per use case; each
 runs in a transaction and locks the visit it changes."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -108,7 +109,11 @@ def _check_evidence_timing(
     waits for arrival (409) and cannot have been captured before it (400)."""
     stage = item.stage if item is not None else None
     problem = rules.evidence_timing_problem(
-        stage=stage, arrived_at=visit.arrived_at, captured_at=captured_at
+        stage=stage,
+        arrived_at=visit.arrived_at,
+        captured_at=captured_at,
+        now=timezone.now(),
+        clock_skew=timedelta(seconds=settings.EVIDENCE_CLOCK_SKEW_SECONDS),
     )
     if problem is None:
         return
@@ -129,6 +134,16 @@ def _check_evidence_timing(
         )
         raise Conflict(
             sentences(refusal, state_now_sentence(visit.state)),
+            code=problem.value,
+            extra=extra,
+        )
+    if problem is rules.EvidenceTimingProblem.CAPTURED_IN_FUTURE:
+        raise InvalidInput(
+            _(
+                "Captured at %(captured_at)s, which is still to come: set the "
+                "phone's clock to network time and send it again."
+            )
+            % {"captured_at": _local_time(captured_at)},
             code=problem.value,
             extra=extra,
         )

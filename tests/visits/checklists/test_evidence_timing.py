@@ -238,3 +238,46 @@ def test_an_offline_queue_is_judged_entry_by_entry_by_its_capture_time(api, tech
     assert list(ChecklistAnswer.objects.values_list("item__code", flat=True)) == [
         "carry_tools"
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "detail"),
+    [
+        ("en", "Captured at {at}, which is still to come: set the phone's clock"),
+        ("zh-hans", "采集时间 {at} 尚未到来"),
+    ],
+)
+def test_evidence_captured_after_it_was_sent_is_refused_and_stores_nothing(
+    api, technician, media_root, settings, language, detail
+):
+    """A phone whose clock runs an hour fast: its capture time is beyond the
+    allowance (EVIDENCE_CLOCK_SKEW_SECONDS) and cannot be true, on any stage."""
+    settings.EVIDENCE_CLOCK_SKEW_SECONDS = 300
+    visit = book(technician)
+    later = timezone.now() + timedelta(hours=1)
+    local = f"{timezone.localtime(later):%Y-%m-%d %H:%M:%S}"
+
+    answer = put(
+        api.as_user(technician),
+        visit,
+        item(visit, "carry_tools"),
+        {"value": True, "captured_at": later.isoformat()},
+        HTTP_ACCEPT_LANGUAGE=language,
+        HTTP_IDEMPOTENCY_KEY="fast-clock-1",
+    )
+    photo = post_photo(
+        api,
+        visit,
+        language=language,
+        file=upload(data=jpeg()),
+        captured_at=later.isoformat(),
+    )
+
+    for response in (answer, photo):
+        assert response.status_code == 400
+        assert response.json()["code"] == "captured_in_future"
+        assert response.json()["detail"].startswith(detail.format(at=local))
+    assert not ChecklistAnswer.objects.exists()
+    assert not Photo.objects.exists()
+    assert not IdempotencyRecord.objects.exists()
+    assert stored_files(media_root) == []

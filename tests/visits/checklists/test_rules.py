@@ -179,13 +179,17 @@ def test_malformed_template_items_are_named(
 
 ARRIVED = datetime(2026, 11, 23, 10, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
 ON_SITE_STAGES = ["at_the_door", "in_the_home", "work", "clean_up", "departure", None]
+NOW, SKEW = ARRIVED + timedelta(hours=1), timedelta(minutes=5)
+
+
+def timing(**facts):
+    """The rule at NOW with a five-minute allowance for the phone's clock."""
+    return evidence_timing_problem(now=NOW, clock_skew=SKEW, **facts)
 
 
 def test_the_carry_list_is_evidence_before_arrival():
     assert (
-        evidence_timing_problem(
-            stage="before_departure", arrived_at=None, captured_at=ARRIVED - DAY
-        )
+        timing(stage="before_departure", arrived_at=None, captured_at=ARRIVED - DAY)
         is None
     )
 
@@ -193,35 +197,38 @@ def test_the_carry_list_is_evidence_before_arrival():
 @pytest.mark.parametrize("stage", ON_SITE_STAGES)
 def test_on_site_evidence_before_arrival_is_refused(stage):
     assert (
-        evidence_timing_problem(stage=stage, arrived_at=None, captured_at=None)
+        timing(stage=stage, arrived_at=None, captured_at=None)
         is EvidenceTimingProblem.NOT_ARRIVED
     )
 
 
 @pytest.mark.parametrize("stage", ON_SITE_STAGES)
 def test_on_site_evidence_captured_exactly_at_arrival_counts(stage):
-    assert (
-        evidence_timing_problem(stage=stage, arrived_at=ARRIVED, captured_at=ARRIVED)
-        is None
-    )
+    assert timing(stage=stage, arrived_at=ARRIVED, captured_at=ARRIVED) is None
 
 
 @pytest.mark.parametrize("stage", ON_SITE_STAGES)
 def test_on_site_evidence_captured_one_second_before_arrival_is_refused(stage):
     assert (
-        evidence_timing_problem(
-            stage=stage, arrived_at=ARRIVED, captured_at=ARRIVED - SECOND
-        )
+        timing(stage=stage, arrived_at=ARRIVED, captured_at=ARRIVED - SECOND)
         is EvidenceTimingProblem.CAPTURED_BEFORE_ARRIVAL
     )
 
 
 def test_on_site_evidence_without_a_capture_time_counts_once_arrived():
+    assert timing(stage="in_the_home", arrived_at=ARRIVED, captured_at=None) is None
+
+
+@pytest.mark.parametrize("stage", ["before_departure", *ON_SITE_STAGES])
+def test_a_capture_time_at_most_the_clock_allowance_ahead_counts(stage):
+    assert timing(stage=stage, arrived_at=ARRIVED, captured_at=NOW + SKEW) is None
+
+
+@pytest.mark.parametrize("stage", ["before_departure", *ON_SITE_STAGES])
+def test_a_capture_time_beyond_the_clock_allowance_is_refused(stage):
     assert (
-        evidence_timing_problem(
-            stage="in_the_home", arrived_at=ARRIVED, captured_at=None
-        )
-        is None
+        timing(stage=stage, arrived_at=ARRIVED, captured_at=NOW + SKEW + SECOND)
+        is EvidenceTimingProblem.CAPTURED_IN_FUTURE
     )
 
 
