@@ -791,21 +791,28 @@ def receipt_pdf(sign_off: SignOff) -> bytes:
     )
 
 
+def _signed_record(visit: Visit) -> dict | None:
+    """The frozen record of a signed visit; None before sign-off."""
+    sign_off = SignOff.objects.filter(visit=visit).first()
+    return None if sign_off is None else json.loads(sign_off.snapshot)
+
+
 def service_card_of(visit: Visit) -> dict:
     """The frozen card of a signed visit, or the card as it would be today."""
-    sign_off = SignOff.objects.filter(visit=visit).first()
-    if sign_off is not None:
-        return json.loads(sign_off.snapshot)["service_card"]
+    record = _signed_record(visit)
+    if record is not None:
+        return record["service_card"]
     return service_card(visit, at=timezone.now())
 
 
 def service_card_pdf(visit: Visit) -> bytes:
     """In the language of the frozen record once signed (the customer may have
     changed theirs since), else in the customer's language today."""
-    sign_off = SignOff.objects.filter(visit=visit).first()
-    if sign_off is not None:
-        record = json.loads(sign_off.snapshot)
+    record = _signed_record(visit)
+    if record is not None:
         return documents.service_card_pdf(
             record["service_card"], language=record["language"]
         )
-    return documents.service_card_pdf(service_card_of(visit), language=_language(visit))
+    return documents.service_card_pdf(
+        service_card(visit, at=timezone.now()), language=_language(visit)
+    )
