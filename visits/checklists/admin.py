@@ -130,25 +130,29 @@ class PhotoInline(DispatcherOnlyAdminMixin, ReadOnlyInline):
         )
 
 
+# A template item as the administrator edits it, in the order of the row.
+TEMPLATE_ITEM_FIELDS = [
+    "position",
+    "stage",
+    "code",
+    "text_zh",
+    "text_en",
+    "kind",
+    "is_required",
+    "condition",
+    "choices",
+    "min_value",
+    "max_value",
+    "source",
+]
+
+
 class TemplateItemForm(forms.ModelForm):
     """Says at once what a technician could not answer; publishing checks again."""
 
     class Meta:
         model = ChecklistTemplateItem
-        fields = [
-            "position",
-            "stage",
-            "code",
-            "text_zh",
-            "text_en",
-            "kind",
-            "is_required",
-            "condition",
-            "choices",
-            "min_value",
-            "max_value",
-            "source",
-        ]
+        fields = TEMPLATE_ITEM_FIELDS
 
     def clean(self):
         data = super().clean()
@@ -172,20 +176,7 @@ class TemplateItemInline(admin.TabularInline):
     model = ChecklistTemplateItem
     form = TemplateItemForm
     extra = 0
-    fields = [
-        "position",
-        "stage",
-        "code",
-        "text_zh",
-        "text_en",
-        "kind",
-        "is_required",
-        "condition",
-        "choices",
-        "min_value",
-        "max_value",
-        "source",
-    ]
+    fields = TEMPLATE_ITEM_FIELDS
 
     def _is_editable(self, obj) -> bool:
         return obj is None or not obj.is_published
