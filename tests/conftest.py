@@ -53,6 +53,19 @@ def customer_user(db):
 
 
 @pytest.fixture
+def desk(client):
+    """A dispatcher signed in to the admin, in English, as the demo dispatcher
+    is; `desk.user` is the dispatcher."""
+    from accounts.services import dispatcher_create
+
+    user = dispatcher_create(username="desk", password=None)
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.user = user
+    return client
+
+
+@pytest.fixture
 def api():
     """An API client; `api.as_user(user)` signs in with a token like the phone does."""
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.services import dispatcher_create
 from tests.factories import (
     CustomerFactory,
     TechnicianFactory,
@@ -15,15 +14,6 @@ from tests.factories import (
 from visits.models import Visit, VisitEvent, WorkOrder
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk(client):
-    """A dispatcher signed in to the admin, as the demo dispatcher is."""
-    user = dispatcher_create(username="desk", password="a-long-password-9")
-    client.force_login(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def local(value):

@@ -7,7 +7,6 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from accounts.services import dispatcher_create
 from fieldservice.errors import Conflict
 from tests.factories import VisitFactory, WorkOrderFactory
 from tests.visits.lifecycle.service_helpers import database_rows
@@ -22,15 +21,6 @@ EMPTY_INLINES = {
 }
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk(client):
-    user = dispatcher_create(username="desk", password=None)
-    client.force_login(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.user = user
-    return client
 
 
 def work_order_post(desk, order, description):
