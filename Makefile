@@ -10,7 +10,7 @@ PORT ?= 8000
 # address served, unless SITE_URL is set in the environment or in .env.
 SITE_URL ?= $(or $(shell sed -n 's/^SITE_URL=//p' .env 2>/dev/null),http://$(HOST):$(PORT))
 
-.PHONY: run test check install install-dev clean
+.PHONY: run test check install install-dev clean vendor-verify
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -58,6 +58,11 @@ check: install-dev
 		DJANGO_ALLOWED_HOSTS=fieldservice.example.com \
 		DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=1 DJANGO_SECURE_HSTS_PRELOAD=1 \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# Downloads each vendored front-end package from the npm registry and compares
+# the vendored files with what it published (fieldservice/vendor.py).
+vendor-verify: install
+	$(PY) -m fieldservice.vendor verify
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
