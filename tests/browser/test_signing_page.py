@@ -2,52 +2,16 @@
 questions, contest one with a comment, draw a signature with the pointer, agree
 and sign; the record is frozen with the contested item."""
 
-import os
-import shutil
-
 import pytest
-from django.db import connections
 
 from tests.visits.checklists.checklist_helpers import answer_everything, book
 from visits.models import SignOff
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("migration_seeds"),
 ]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    if CHROMIUM is None:
-        if os.environ.get("FIELDSERVICE_REQUIRE_SERVICES") == "1":
-            pytest.fail("Chromium is required in CI (apt-get install chromium)")
-        pytest.skip("needs Chromium: apt-get install chromium")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # test makes meanwhile are still plain synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 400, "height": 800}, locale="zh-CN")
-        yield page
-        browser.close()
-        # Queries made while Playwright runs use a connection of their own
-        # context; close it here, or the test database cannot be dropped.
-        connections.close_all()
 
 
 def test_a_customer_signs_on_their_own_phone(

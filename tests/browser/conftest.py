@@ -1,0 +1,106 @@
+"""Playwright driving Debian's Chromium (`apt-get install chromium`; Playwright's
+own browser download is not used). Fixtures for a phone-sized page with touch,
+an axe-core accessibility check and screenshots kept as test artifacts."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import connections
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+# Screenshots of the main screens, kept after the run (CI artifacts).
+SCREENSHOTS = Path(
+    os.environ.get("FIELDSERVICE_SCREENSHOTS", Path.cwd() / "var" / "screenshots")
+)
+PHONE = {
+    "viewport": {"width": 360, "height": 780},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    if CHROMIUM is None:
+        if os.environ.get("FIELDSERVICE_REQUIRE_SERVICES") == "1":
+            pytest.fail("Chromium is required in CI (apt-get install chromium)")
+        pytest.skip("needs Chromium: apt-get install chromium")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # test makes meanwhile are still plain synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+        # Queries made while Playwright runs use a connection of their own
+        # context; close it here, or the test database cannot be dropped.
+        connections.close_all()
+
+
+@pytest.fixture
+def phone(chromium):
+    """A new browser context shaped like a phone, Chinese first. Call it with a
+    locale to get another: `phone("en-US")`. Returns the context's page."""
+    contexts = []
+
+    def open_phone(locale="zh-CN", **options):
+        context = chromium.new_context(locale=locale, **{**PHONE, **options})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def browser_page(phone):
+    """The signing page's original shape: a 400 px page in Chinese."""
+    return phone(viewport={"width": 400, "height": 800}, is_mobile=False)
+
+
+def axe_violations(page, *, impact=("serious", "critical")):
+    """Runs axe-core (WCAG 2 A/AA rules) on the page; returns the violations of
+    the given impact as `rule: target` strings, empty when the page passes."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"]},
+        })"""
+    )
+    return [
+        f"{violation['id']}: {json.dumps([node['target'] for node in violation['nodes']])}"
+        for violation in results["violations"]
+        if violation["impact"] in impact
+    ]
+
+
+def screenshot(page, name: str) -> Path:
+    """Saves a full-page screenshot as var/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page scrolls sideways (0 when it fits)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
