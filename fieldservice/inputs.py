@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, parsers, serializers
 
+from fieldservice import device_time
 from fieldservice.errors import API_PREFIX, ApplicationError, refusal_response
 
 NUL = "\x00"
@@ -284,3 +285,31 @@ class DateField(serializers.DateField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators.append(check_supported_date)
+
+
+class DeviceDateTimeField(serializers.DateTimeField):
+    """A time the phone's clock read (fieldservice.device_time): ISO 8601 with
+    its offset from UTC, from 1970 on. Not held to the years the product plans
+    for: a phone whose clock was reset may read 1970, and the time is judged
+    once the request's Device-Time has corrected it."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Give the phone's time in ISO 8601 with its offset from UTC, for "
+            "example 2026-11-23T10:05:00+08:00."
+        ),
+        "naive": _(
+            "Give the time with its offset from UTC, for example "
+            "2026-11-23T10:05:00+08:00."
+        ),
+        "out_of_range": _("No phone's clock reads this time."),
+    }
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str):
+            self.fail("invalid")
+        try:
+            parsed = device_time.parse_device_time(value)
+        except device_time.UnreadableDeviceTime as error:
+            self.fail(error.reason)
+        return self.enforce_timezone(parsed)

@@ -13,6 +13,8 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import AllowAny
 
 from fieldservice.api import ErrorSerializer
+from fieldservice.device_time import HEADER as DEVICE_TIME_HEADER
+from fieldservice.device_time import DeviceClockMixin
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from fieldservice.idempotency.services import HEADER as IDEMPOTENCY_HEADER
 
@@ -46,6 +48,20 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "with the same key and body is answered with the first answer "
     "(`Idempotent-Replayed: true`) instead of writing twice; the same key with "
     "another body is refused (422).",
+)
+DEVICE_TIME = OpenApiParameter(
+    DEVICE_TIME_HEADER,
+    OpenApiTypes.DATETIME,
+    OpenApiParameter.HEADER,
+    description="Optional. The phone's clock when it sends this request (ISO 8601 "
+    "with its offset, e.g. `2026-11-23T10:40:00+08:00`). The server measures the "
+    "phone's clock offset (server time - Device-Time) and corrects every time "
+    "the phone reports in this request by it (`occurred_at`, `captured_at`), so "
+    "a phone whose clock is wrong still reports right times. Send it on every "
+    "write that carries such a time, set when the request is sent (not when it "
+    "was queued). It is not part of the Idempotency-Key's request: a retry "
+    "with a new Device-Time still gets the first answer. An unreadable value is "
+    "refused (400 `device_time_invalid`).",
 )
 
 V1 = "/api/v1"
@@ -146,6 +162,8 @@ class FieldServiceAutoSchema(AutoSchema):
             self.view, IdempotentWritesMixin
         ):
             parameters.append(IDEMPOTENCY_KEY)
+        if self.method in WRITE_METHODS and isinstance(self.view, DeviceClockMixin):
+            parameters.append(DEVICE_TIME)
         return parameters
 
     def refusals(self) -> list[str]:

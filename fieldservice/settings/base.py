@@ -308,6 +308,10 @@ PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
 # How far ahead of the server's clock a phone's capture time may be
 # (docs/rules.md#evidence-after-arrival): later than that, the phone's clock is wrong.
 EVIDENCE_CLOCK_SKEW_SECONDS = env.int("EVIDENCE_CLOCK_SKEW_SECONDS", default=300)
+# How long ago a lifecycle step the phone took offline may have happened for its
+# reported time to be recorded (docs/rules.md#offline-steps). The same skew as
+# above bounds how far ahead it may be.
+OFFLINE_STEP_MAX_AGE_HOURS = env.int("OFFLINE_STEP_MAX_AGE_HOURS", default=12)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Idempotency records are kept this long, then purged by a periodic task.

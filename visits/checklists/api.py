@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from fieldservice import inputs
 from fieldservice.api import validation_error_body
+from fieldservice.device_time import DeviceClock, DeviceClockMixin
 from fieldservice.errors import ApplicationError, error_body
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from fieldservice.idempotency.services import HEADER, Outcome, fingerprint, run_once
@@ -310,25 +311,31 @@ class AnswerInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="When the phone took it.",
+        help_text="When the phone took it, on the phone's clock: corrected by "
+        "the request's `Device-Time` header when sent.",
     )
 
 
 def _answer(
-    request, visit: Visit, item: VisitChecklistItem, data: dict, if_match
+    request,
+    visit: Visit,
+    item: VisitChecklistItem,
+    data: dict,
+    if_match,
+    clock: DeviceClock,
 ) -> dict:
     answer = services.checklist_answer_set(
         visit=visit,
         item=item,
         by=request.user,
         expected_version=expected_version(if_match, item),
-        **data,
+        **{**data, "captured_at": clock.correct(data.get("captured_at"))},
     )
     item.answer = answer  # the item as it is now, without reading it again
     return ChecklistItemOutputSerializer(item).data
 
 
-class ChecklistAnswerApi(IdempotentWritesMixin, APIView):
+class ChecklistAnswerApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
     @extend_schema(
         request=AnswerInputSerializer,
         responses={
@@ -354,6 +361,7 @@ class ChecklistAnswerApi(IdempotentWritesMixin, APIView):
             item,
             serializer.validated_data,
             request.headers.get("If-Match"),
+            self.device_clock,
         )
         return Response(body, headers={"ETag": body["etag"]})
 
@@ -436,7 +444,7 @@ class BatchOutputSerializer(serializers.Serializer):
     results = BatchResultSerializer(many=True)
 
 
-class ChecklistBatchApi(IdempotentWritesMixin, APIView):
+class ChecklistBatchApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
     @extend_schema(
         request=BatchInputSerializer,
         responses={200: BatchOutputSerializer},
@@ -445,7 +453,8 @@ class ChecklistBatchApi(IdempotentWritesMixin, APIView):
     def post(self, request, pk: int):
         """Applies a queue of answers in order, each as if sent alone to
         PUT .../checklist/{item}/ with its own Idempotency-Key, and reports each
-        result. A failed entry does not stop the ones after it."""
+        result. A failed entry does not stop the ones after it. The batch's
+        Device-Time corrects every entry's `captured_at`."""
         visit = visible_visit_or_404(request.user, pk)
         batch = BatchInputSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
@@ -466,7 +475,14 @@ class ChecklistBatchApi(IdempotentWritesMixin, APIView):
                 data = dict(entry.validated_data)
                 data.pop("idempotency_key", None)
                 item = _item(visit, data.pop("item"))
-                body = _answer(request, visit, item, data, data.pop("if_match", None))
+                body = _answer(
+                    request,
+                    visit,
+                    item,
+                    data,
+                    data.pop("if_match", None),
+                    self.device_clock,
+                )
                 return Outcome(200, body, {"ETag": body["etag"]}, False)
             except serializers.ValidationError as error:
                 return Outcome(400, validation_error_body(error.detail), {}, False)
@@ -507,10 +523,16 @@ class ChecklistBatchApi(IdempotentWritesMixin, APIView):
 class PhotoInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG or PNG; metadata is removed.")
     item = serializers.IntegerField(required=False, allow_null=True, default=None)
-    captured_at = inputs.DateTimeField(required=False, allow_null=True, default=None)
+    captured_at = inputs.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the phone took it, on the phone's clock: corrected by "
+        "the request's `Device-Time` header when sent.",
+    )
 
 
-class PhotoListCreateApi(IdempotentWritesMixin, APIView):
+class PhotoListCreateApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
     parser_classes = [MultiPartParser, FormParser, inputs.JSONParser]
 
     @extend_schema(responses=PhotoOutputSerializer(many=True))
@@ -536,7 +558,7 @@ class PhotoListCreateApi(IdempotentWritesMixin, APIView):
             by=request.user,
             upload=data["file"],
             item=item,
-            captured_at=data["captured_at"],
+            captured_at=self.device_clock.correct(data["captured_at"]),
             max_bytes=settings.PHOTO_MAX_BYTES,
             max_pixels=settings.PHOTO_MAX_PIXELS,
         )

@@ -24,11 +24,16 @@ from accounts.models import AreaTier, Customer, Role
 from accounts.permissions import IsDispatcherForWrites
 from fieldservice import inputs
 from fieldservice.api import ErrorSerializer
+from fieldservice.device_time import (
+    HEADER as DEVICE_TIME_HEADER,
+)
+from fieldservice.device_time import DeviceClockMixin, ReportedTime
 from fieldservice.errors import InvalidInput
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from visits.lifecycle import policies, rules, selectors, services
 from visits.lifecycle.models import (
     PUNCTUALITY_CHOICES,
+    TIME_SOURCE_CHOICES,
     VISIT_STATE_CHOICES,
     LeaveReason,
     Visit,
@@ -93,6 +98,15 @@ class VisitOutputSerializer(serializers.Serializer):
     arrival_tolerance_minutes = serializers.IntegerField()
     en_route_at = serializers.DateTimeField(allow_null=True)
     arrived_at = serializers.DateTimeField(allow_null=True)
+    arrival_time_source = serializers.ChoiceField(
+        choices=TIME_SOURCE_CHOICES,
+        allow_blank=True,
+        help_text="Whose clock `arrived_at` (and so `punctuality`) comes from: "
+        "`server` when the arrival reached the server, `device` when the phone "
+        "reported it (`occurred_at`, sent after being offline); empty until "
+        "arrival. The `arrive` event's `data` holds the phone's time, its clock "
+        "offset and when the server received it.",
+    )
     punctuality = serializers.ChoiceField(choices=PUNCTUALITY_CHOICES, allow_blank=True)
     arrival_deviation_seconds = serializers.IntegerField(allow_null=True)
     arrival_deviation_minutes = serializers.SerializerMethodField()
@@ -342,7 +356,28 @@ def _step_schema(operation: str, input_serializer, summary: str):
             400: OpenApiResponse(
                 response=ErrorSerializer,
                 description="The input is wrong (e.g. a late arrival without "
-                "`late_reason`): `fields` says which.",
+                "`late_reason`): `fields` says which. A technician's step dated "
+                "by `occurred_at` is refused when that time is ahead of the "
+                "server's clock beyond the allowance (`occurred_in_future`), too "
+                "old (`occurred_too_long_ago`) or before the visit's last record "
+                f"(`occurred_before_previous_step`); a bad `{DEVICE_TIME_HEADER}` "
+                "header is `device_time_invalid`.",
+                examples=[
+                    OpenApiExample(
+                        "Dated before the visit's last record",
+                        value={
+                            "code": "occurred_before_previous_step",
+                            "detail": "The phone dates this step 2026-11-23 "
+                            "09:40:00, before the visit's last record "
+                            "(Rescheduled, 2026-11-23 09:50:12): steps are kept "
+                            "in the order they happened. Reload the visit, which "
+                            "may have changed while you were offline.",
+                            "occurred_at": "2026-11-23T09:40:00+08:00",
+                            "previous_step": "rescheduled",
+                            "previous_step_at": "2026-11-23T09:50:12+08:00",
+                        },
+                    )
+                ],
             ),
             403: OpenApiResponse(
                 response=ErrorSerializer,
@@ -404,15 +439,57 @@ class VisitStepApi(IdempotentWritesMixin, APIView):
     def take_step(self, *, visit: Visit, user, data: dict) -> object:
         raise NotImplementedError
 
+    def step_data(self, data: dict) -> dict:
+        """The service's keyword arguments from the validated input."""
+        return dict(data)
+
     def post(self, request, pk: int):
         visit = selectors.visible_visit_or_404(request.user, pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.take_step(visit=visit, user=request.user, data=serializer.validated_data)
+        self.take_step(
+            visit=visit,
+            user=request.user,
+            data=self.step_data(serializer.validated_data),
+        )
         return _visit_response(request, visit)
 
 
-class ArriveInput(serializers.Serializer):
+@extend_schema_serializer(component_name="TechnicianStepInput")
+class OccurredAtInput(serializers.Serializer):
+    occurred_at = inputs.DeviceDateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Optional, for a step taken offline: when the technician "
+        "tapped, on the phone's clock, with its offset (ISO 8601). The step is "
+        "recorded at this time (arrival judged on it), corrected by the "
+        f"request's `{DEVICE_TIME_HEADER}` header when sent, if it is not more "
+        "than EVIDENCE_CLOCK_SKEW_SECONDS ahead of the server's clock (within "
+        "that, it is recorded at the server's time), not older than "
+        "OFFLINE_STEP_MAX_AGE_HOURS and not before the visit's last record. "
+        "Without it the step is recorded at the server's time.",
+    )
+
+
+class ReportedStepApi(DeviceClockMixin, VisitStepApi):
+    """A step the technician takes, perhaps offline: its time may be the
+    phone's (`occurred_at`), read through the request's Device-Time."""
+
+    InputSerializer: type[serializers.Serializer] = OccurredAtInput
+
+    def step_data(self, data: dict) -> dict:
+        data = dict(data)
+        occurred_at = data.pop("occurred_at", None)
+        if occurred_at is not None:
+            data["reported"] = ReportedTime(
+                occurred_at=occurred_at, clock=self.device_clock
+            )
+        return data
+
+
+@extend_schema_serializer(component_name="ArriveInput")
+class ArriveInput(OccurredAtInput):
     late_reason = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -422,7 +499,8 @@ class ArriveInput(serializers.Serializer):
     )
 
 
-class LeaveInput(serializers.Serializer):
+@extend_schema_serializer(component_name="LeaveInput")
+class LeaveInput(OccurredAtInput):
     reason = serializers.ChoiceField(choices=LeaveReason.choices)
     is_returning = serializers.BooleanField(
         allow_null=True,
@@ -473,9 +551,9 @@ class ReassignInput(serializers.Serializer):
 
 
 @extend_schema_view(
-    post=_step_schema("start_travel", NoInput, "Technician is on the way")
+    post=_step_schema("start_travel", OccurredAtInput, "Technician is on the way")
 )
-class VisitStartTravelApi(VisitStepApi):
+class VisitStartTravelApi(ReportedStepApi):
     """Technician is on the way"""
 
     def take_step(self, *, visit, user, data):
@@ -486,11 +564,13 @@ class VisitStartTravelApi(VisitStepApi):
     post=_step_schema(
         "arrive",
         ArriveInput,
-        "Technician arrives; punctuality is judged on the server's clock",
+        "Technician arrives; punctuality is judged on the arrival time",
     )
 )
-class VisitArriveApi(VisitStepApi):
-    """Technician arrives; punctuality is judged on the server's clock"""
+class VisitArriveApi(ReportedStepApi):
+    """Technician arrives; punctuality is judged on the arrival time: the
+    server's clock, or for an arrival made offline the phone's `occurred_at`
+    corrected by its Device-Time and kept within bounds."""
 
     InputSerializer = ArriveInput
 
@@ -498,8 +578,8 @@ class VisitArriveApi(VisitStepApi):
         return services.visit_arrive(visit=visit, by=user, **data)
 
 
-@extend_schema_view(post=_step_schema("start_work", NoInput, "Work starts"))
-class VisitStartWorkApi(VisitStepApi):
+@extend_schema_view(post=_step_schema("start_work", OccurredAtInput, "Work starts"))
+class VisitStartWorkApi(ReportedStepApi):
     """Work starts"""
 
     def take_step(self, *, visit, user, data):
@@ -509,7 +589,7 @@ class VisitStartWorkApi(VisitStepApi):
 @extend_schema_view(
     post=_step_schema("leave", LeaveInput, "Technician leaves the site temporarily")
 )
-class VisitLeaveApi(VisitStepApi):
+class VisitLeaveApi(ReportedStepApi):
     """Technician leaves the site temporarily"""
 
     InputSerializer = LeaveInput
@@ -518,16 +598,18 @@ class VisitLeaveApi(VisitStepApi):
         return services.visit_leave(visit=visit, by=user, **data)
 
 
-@extend_schema_view(post=_step_schema("return", NoInput, "Technician is back on site"))
-class VisitReturnApi(VisitStepApi):
+@extend_schema_view(
+    post=_step_schema("return", OccurredAtInput, "Technician is back on site")
+)
+class VisitReturnApi(ReportedStepApi):
     """Technician is back on site"""
 
     def take_step(self, *, visit, user, data):
         return services.visit_return(visit=visit, by=user, **data)
 
 
-@extend_schema_view(post=_step_schema("finish_work", NoInput, "Work is done"))
-class VisitFinishWorkApi(VisitStepApi):
+@extend_schema_view(post=_step_schema("finish_work", OccurredAtInput, "Work is done"))
+class VisitFinishWorkApi(ReportedStepApi):
     """Work is done"""
 
     def take_step(self, *, visit, user, data):

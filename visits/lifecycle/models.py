@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AreaTier, Customer
 from fieldservice.choices import labelled
-from visits.lifecycle.rules import Punctuality, Transition, VisitState
+from visits.lifecycle.rules import Punctuality, TimeSource, Transition, VisitState
 
 
 class VisitKind(models.TextChoices):
@@ -145,6 +145,14 @@ PUNCTUALITY_CHOICES = labelled(
     },
 )
 
+TIME_SOURCE_CHOICES = labelled(
+    TimeSource,
+    {
+        TimeSource.SERVER: _("Server's clock"),
+        TimeSource.DEVICE: _("Reported by the phone"),
+    },
+)
+
 
 class VisitQuerySet(models.QuerySet):
     def for_technician(self, user):
@@ -233,6 +241,20 @@ class Visit(models.Model):
         editable=False,
         help_text=_("Negative when early."),
     )
+    # Punctuality is judged on `arrived_at`; this says whose clock it is
+    # (docs/rules.md#offline-steps). Every step's event says it for that step.
+    arrival_time_source = models.CharField(
+        _("arrival time from"),
+        max_length=8,
+        choices=TIME_SOURCE_CHOICES,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_(
+            "The server's clock when the arrival reached it, or the phone's "
+            "when the technician tapped arrive offline."
+        ),
+    )
     # Named for its first use; it holds the reason for an early arrival too.
     late_reason = models.CharField(
         _("reason for arriving outside the tolerance"),
@@ -292,6 +314,14 @@ class Visit(models.Model):
                 condition=~models.Q(punctuality=Punctuality.LATE)
                 | ~models.Q(late_reason=""),
                 name="visit_late_arrival_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(arrived_at__isnull=True, arrival_time_source="")
+                | models.Q(
+                    arrived_at__isnull=False,
+                    arrival_time_source__in=[source.value for source in TimeSource],
+                ),
+                name="visit_arrival_time_has_source",
             ),
         ]
         indexes = [models.Index(fields=["technician", "appointed_start"])]

@@ -164,3 +164,56 @@ def temporary_leave_problems(
     if fix_deadline <= now:
         return [LeaveProblem.FIX_DEADLINE_NOT_IN_FUTURE]
     return []
+
+
+class TimeSource(enum.StrEnum):
+    """Whose clock a recorded step time comes from."""
+
+    SERVER = "server"  # the server's, when the request arrived
+    DEVICE = "device"  # the phone's, when the technician tapped (sent later)
+
+
+class ReportedTimeProblem(enum.StrEnum):
+    IN_FUTURE = "occurred_in_future"
+    TOO_LONG_AGO = "occurred_too_long_ago"
+    BEFORE_PREVIOUS_STEP = "occurred_before_previous_step"
+
+
+@dataclass(frozen=True)
+class ReportedStepTime:
+    """The judgement of a step time reported by the phone: the time to record,
+    or what is wrong with it."""
+
+    at: datetime
+    problem: ReportedTimeProblem | None = None
+
+
+def judge_reported_step_time(
+    *,
+    occurred: datetime,
+    now: datetime,
+    previous: datetime | None,
+    clock_skew: timedelta,
+    max_age: timedelta,
+) -> ReportedStepTime:
+    """docs/rules.md#offline-steps: a step the phone took offline is recorded at
+    the time it reports (already corrected by the phone's measured clock), if
+
+    - it is not more than `clock_skew` ahead of `now` (then the clock is wrong);
+      within the skew it is recorded at `now`, so no record lies in the future;
+    - it is at most `max_age` before `now` (the boundary itself is accepted);
+    - it is not before `previous`, the visit's last recorded step or event
+      (equal is accepted): steps keep the order they happened in, and the
+      visit as it stands (its appointed time, its technician) is the visit as
+      it stood then.
+    """
+    if occurred.tzinfo is None or now.tzinfo is None:
+        raise ValueError("occurred and now must be timezone-aware")
+    if occurred > now + clock_skew:
+        return ReportedStepTime(at=occurred, problem=ReportedTimeProblem.IN_FUTURE)
+    at = min(occurred, now)
+    if now - at > max_age:
+        return ReportedStepTime(at=at, problem=ReportedTimeProblem.TOO_LONG_AGO)
+    if previous is not None and at < previous:
+        return ReportedStepTime(at=at, problem=ReportedTimeProblem.BEFORE_PREVIOUS_STEP)
+    return ReportedStepTime(at=at)

@@ -5,12 +5,15 @@ step against the lifecycle table (rules.TRANSITIONS) and the actor against the
 policies, writes only the fields it changes, appends a VisitEvent and runs the
 hooks the reacting packages installed (hooks.py). Times are the server's:
 callers pass `at` only from trusted code (the demo loader, tests), never from a
-request.
+request. A time the technician's phone reports for one of his steps comes as
+`reported` instead, and is judged under the visit's lock before it is recorded
+(docs/rules.md#offline-steps).
 """
 
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -25,6 +28,7 @@ from accounts.models import (
     User,
 )
 from accounts.policies import require_dispatcher
+from fieldservice.device_time import ReportedTime
 from fieldservice.errors import Conflict, InvalidInput, InvalidTransition
 from fieldservice.i18n import listing, sentences
 from visits.lifecycle import hooks, policies, rules, selectors
@@ -41,7 +45,7 @@ from visits.lifecycle.models import (
     WorkOrder,
     WorkOrderSequence,
 )
-from visits.lifecycle.rules import TRANSITIONS, Transition, VisitState
+from visits.lifecycle.rules import TRANSITIONS, TimeSource, Transition, VisitState
 
 # Visits that still hold the technician's time or the work order's next step.
 # A work order gets its next visit only when none of these is under way (a
@@ -432,13 +436,8 @@ STEP_REFUSALS: dict[str, Any] = {
 }
 
 
-def visit_step_begin(
-    visit: Visit, transition: str, by: User | None, *, at: datetime
-) -> tuple[Visit, str]:
-    """Locks the visit, checks that `by` may take `transition` now and runs the
-    step's `before` hooks; with no `by` the caller has already established who
-    acts (the customer's signing link). Returns the locked visit and the state
-    it was in. Call inside the step's transaction, then `visit_step_finish`."""
+def _lock_for_step(visit: Visit, transition: str, by: User | None) -> Visit:
+    """Locks the visit and checks that `by` may take `transition` now."""
     sources, _target, _actor = TRANSITIONS[transition]
     visit = _lock(visit)
     if by is not None:
@@ -459,8 +458,100 @@ def visit_step_begin(
                 "allowed_transitions": [rules.step_name(name) for name in allowed],
             },
         )
+    return visit
+
+
+def visit_step_begin(
+    visit: Visit, transition: str, by: User | None, *, at: datetime
+) -> tuple[Visit, str]:
+    """Locks the visit, checks that `by` may take `transition` now and runs the
+    step's `before` hooks; with no `by` the caller has already established who
+    acts (the customer's signing link). Returns the locked visit and the state
+    it was in. Call inside the step's transaction, then `visit_step_finish`."""
+    visit = _lock_for_step(visit, transition, by)
     hooks.run_before(VisitChange(visit=visit, kind=transition, at=at, by=by))
     return visit, visit.state
+
+
+REPORTED_TIME_MESSAGES: dict[str, Any] = {
+    rules.ReportedTimeProblem.IN_FUTURE: _(
+        "The phone dates this step %(occurred)s, which is still to come: its "
+        "clock is wrong. Set the phone to network time and send it again."
+    ),
+    rules.ReportedTimeProblem.TOO_LONG_AGO: _(
+        "The phone dates this step %(occurred)s, more than %(hours)s hours ago: "
+        "too long for a step kept on the phone. Send it without its time to "
+        "record it now, and tell the dispatcher when it happened."
+    ),
+    rules.ReportedTimeProblem.BEFORE_PREVIOUS_STEP: _(
+        "The phone dates this step %(occurred)s, before the visit's last record "
+        "(%(previous)s, %(previous_at)s): steps are kept in the order they "
+        "happened. Reload the visit, which may have changed while you were "
+        "offline."
+    ),
+}
+
+
+def _step_time(
+    visit: Visit, *, at: datetime | None, reported: ReportedTime | None
+) -> tuple[datetime, dict[str, Any]]:
+    """The time to record a step at, on the locked visit, and what its event
+    says about where that time came from. A time the phone reports is judged
+    against the server's clock when the request arrived and the visit's last
+    record (docs/rules.md#offline-steps); a refusal raises InvalidInput."""
+    if reported is None:
+        return _now(at), {}
+    if at is not None:
+        raise ValueError("a step takes `at` or `reported`, not both")
+    last = visit.events.order_by("-at", "-id").values("kind", "at").first()
+    judged = rules.judge_reported_step_time(
+        occurred=reported.corrected,
+        now=reported.clock.received_at,
+        previous=last["at"] if last else None,
+        clock_skew=timedelta(seconds=settings.EVIDENCE_CLOCK_SKEW_SECONDS),
+        max_age=timedelta(hours=settings.OFFLINE_STEP_MAX_AGE_HOURS),
+    )
+    if judged.problem is not None:
+        extra: dict[str, Any] = {"occurred_at": _local_iso(reported.corrected)}
+        values = {
+            "occurred": _local_minute(reported.corrected),
+            "hours": settings.OFFLINE_STEP_MAX_AGE_HOURS,
+        }
+        if judged.problem is rules.ReportedTimeProblem.BEFORE_PREVIOUS_STEP:
+            assert last is not None
+            extra["previous_step"] = last["kind"]
+            extra["previous_step_at"] = _local_iso(last["at"])
+            values["previous"] = VisitEventKind(last["kind"]).label
+            values["previous_at"] = _local_minute(last["at"])
+        raise InvalidInput(
+            REPORTED_TIME_MESSAGES[judged.problem] % values,
+            code=judged.problem.value,
+            extra=extra,
+        )
+    return judged.at, reported.record()
+
+
+def _local_minute(value: datetime) -> str:
+    """A time as a technician reads it: 2026-11-23 10:05:07."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _begin_reported_step(
+    visit: Visit,
+    transition: str,
+    by: User,
+    *,
+    at: datetime | None,
+    reported: ReportedTime | None,
+) -> tuple[Visit, str, datetime, dict[str, Any]]:
+    """`visit_step_begin` for the technician's own steps, whose time the phone
+    may report: locks and checks the visit, judges the time, runs the `before`
+    hooks. Returns the locked visit, its state, the time to record and the
+    event data that says where the time came from."""
+    visit = _lock_for_step(visit, transition, by)
+    moment, source = _step_time(visit, at=at, reported=reported)
+    hooks.run_before(VisitChange(visit=visit, kind=transition, at=moment, by=by))
+    return visit, visit.state, moment, source
 
 
 def visit_step_finish(
@@ -488,35 +579,62 @@ def _stamped_step(
     *,
     by: User,
     at: datetime | None,
+    reported: ReportedTime | None,
     field: str,
 ) -> Visit:
     """A step that only moves the state and stamps its time into `field`."""
-    at = _now(at)
-    visit, from_state = visit_step_begin(visit, transition, by, at=at)
+    visit, from_state, at, source = _begin_reported_step(
+        visit, transition, by, at=at, reported=reported
+    )
     setattr(visit, field, at)
     return visit_step_finish(
-        visit, transition, by=by, at=at, from_state=from_state, fields=[field]
+        visit,
+        transition,
+        by=by,
+        at=at,
+        from_state=from_state,
+        fields=[field],
+        data=source,
     )
 
 
 @transaction.atomic
-def visit_start_travel(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
+def visit_start_travel(
+    *,
+    visit: Visit,
+    by: User,
+    at: datetime | None = None,
+    reported: ReportedTime | None = None,
+) -> Visit:
     """The technician taps "on my way"."""
     return _stamped_step(
-        visit, Transition.START_TRAVEL, by=by, at=at, field="en_route_at"
+        visit,
+        Transition.START_TRAVEL,
+        by=by,
+        at=at,
+        reported=reported,
+        field="en_route_at",
     )
 
 
 @transaction.atomic
 def visit_arrive(
-    *, visit: Visit, by: User, late_reason: str = "", at: datetime | None = None
+    *,
+    visit: Visit,
+    by: User,
+    late_reason: str = "",
+    at: datetime | None = None,
+    reported: ReportedTime | None = None,
 ) -> Visit:
-    """Records arrival at the server's time and judges punctuality (docs/rules.md#arrival-tolerance).
-    An arrival outside the tolerance (late or early) without a reason is refused
-    and records nothing, so the phone can ask for the reason and send the
-    arrival again; the reason is kept in `late_reason` either way."""
-    at = _now(at)
-    visit, from_state = visit_step_begin(visit, Transition.ARRIVE, by, at=at)
+    """Records arrival at the server's time, or at the time the phone reports
+    (docs/rules.md#offline-steps), and judges punctuality on it
+    (docs/rules.md#arrival-tolerance). An arrival outside the tolerance (late or
+    early) without a reason is refused and records nothing, so the phone can
+    ask for the reason and send the arrival again; the reason is kept in
+    `late_reason` either way."""
+    visit, from_state, at, source = _begin_reported_step(
+        visit, Transition.ARRIVE, by, at=at, reported=reported
+    )
     judged = rules.arrival_punctuality(
         appointed=visit.appointed_start, arrived=at, tolerance=visit.arrival_tolerance
     )
@@ -540,6 +658,9 @@ def visit_arrive(
     visit.punctuality = judged.status.value
     visit.arrival_deviation_seconds = judged.deviation_seconds
     visit.late_reason = late_reason if judged.is_reason_required else ""
+    visit.arrival_time_source = (
+        TimeSource.DEVICE if reported is not None else TimeSource.SERVER
+    )
     return visit_step_finish(
         visit,
         Transition.ARRIVE,
@@ -551,19 +672,32 @@ def visit_arrive(
             "punctuality",
             "arrival_deviation_seconds",
             "late_reason",
+            "arrival_time_source",
         ],
         data={
             "punctuality": judged.status.value,
             "deviation_seconds": judged.deviation_seconds,
             "late_reason": visit.late_reason,
+            **source,
         },
     )
 
 
 @transaction.atomic
-def visit_start_work(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
+def visit_start_work(
+    *,
+    visit: Visit,
+    by: User,
+    at: datetime | None = None,
+    reported: ReportedTime | None = None,
+) -> Visit:
     return _stamped_step(
-        visit, Transition.START_WORK, by=by, at=at, field="work_started_at"
+        visit,
+        Transition.START_WORK,
+        by=by,
+        at=at,
+        reported=reported,
+        field="work_started_at",
     )
 
 
@@ -577,11 +711,14 @@ def visit_leave(
     fix_deadline: datetime | None = None,
     note: str = "",
     at: datetime | None = None,
+    reported: ReportedTime | None = None,
 ) -> TemporaryLeave:
     """The technician leaves the site for a while (docs/rules.md#temporary-leave). He must say
-    whether he returns; if not, he commits to a fix deadline in the future."""
-    at = _now(at)
-    visit, from_state = visit_step_begin(visit, Transition.LEAVE, by, at=at)
+    whether he returns; if not, he commits to a fix deadline in the future (of
+    the moment he left, which the phone may report)."""
+    visit, from_state, at, source = _begin_reported_step(
+        visit, Transition.LEAVE, by, at=at, reported=reported
+    )
     if reason not in LeaveReason.values:
         raise InvalidInput(
             _("Unknown reason for leaving: %(reason)s.") % {"reason": reason},
@@ -617,15 +754,25 @@ def visit_leave(
             "is_returning": leave.is_returning,
             "fix_deadline": _local_iso(fix_deadline),
             "note": leave.note,
+            **source,
         },
     )
     return leave
 
 
 @transaction.atomic
-def visit_return(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
-    at = _now(at)
-    visit, from_state = visit_step_begin(visit, Transition.RETURN, by, at=at)
+def visit_return(
+    *,
+    visit: Visit,
+    by: User,
+    at: datetime | None = None,
+    reported: ReportedTime | None = None,
+) -> Visit:
+    """Closes the open leave. A time the phone reports is never before the
+    leave's (the leave is the visit's last record): away time is not negative."""
+    visit, from_state, at, source = _begin_reported_step(
+        visit, Transition.RETURN, by, at=at, reported=reported
+    )
     leave = visit.leaves.select_for_update().get(returned_at__isnull=True)
     leave.returned_at = at
     leave.save(update_fields=["returned_at"])
@@ -639,16 +786,28 @@ def visit_return(*, visit: Visit, by: User, at: datetime | None = None) -> Visit
         data={
             "leave": leave.pk,
             "away_seconds": int((at - leave.left_at).total_seconds()),
+            **source,
         },
     )
 
 
 @transaction.atomic
-def visit_finish_work(*, visit: Visit, by: User, at: datetime | None = None) -> Visit:
+def visit_finish_work(
+    *,
+    visit: Visit,
+    by: User,
+    at: datetime | None = None,
+    reported: ReportedTime | None = None,
+) -> Visit:
     """Refused by the checklist's hook (409, listing them) while an applicable
     required item is unanswered, unconfirmed or without its photo."""
     return _stamped_step(
-        visit, Transition.FINISH_WORK, by=by, at=at, field="work_done_at"
+        visit,
+        Transition.FINISH_WORK,
+        by=by,
+        at=at,
+        reported=reported,
+        field="work_done_at",
     )
 
 

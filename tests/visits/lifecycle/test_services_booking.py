@@ -127,6 +127,7 @@ def test_booking_records_a_scheduled_visit_with_the_company_arrival_tolerance(
         "state": S.SCHEDULED,
         "en_route_at": None,
         "arrived_at": None,
+        "arrival_time_source": "",
         "punctuality": "",
         "arrival_deviation_seconds": None,
         "late_reason": "",

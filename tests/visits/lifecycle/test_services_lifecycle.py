@@ -130,6 +130,7 @@ STEPS = [
         T.ARRIVE,
         changes={
             "arrived_at": STEP_AT[T.ARRIVE],
+            "arrival_time_source": "server",
             "punctuality": "on_time",
             "arrival_deviation_seconds": 300,
             "late_reason": "",
