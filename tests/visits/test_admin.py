@@ -189,3 +189,60 @@ def test_nobody_can_delete_visits_or_work_orders_in_the_admin(desk, admin_client
         ).status_code
         == 403
     )
+
+
+def test_the_visit_page_says_in_plain_words_that_the_phone_reported_the_arrival(
+    desk,
+):
+    """Arrived at 10:05 by the phone, which ran 2 minutes fast; received 10:40."""
+    from fieldservice.device_time import DeviceClock, ReportedTime
+    from visits.lifecycle import services
+
+    appointed = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
+    visit = VisitFactory(appointed_start=appointed)
+    services.visit_start_travel(
+        visit=visit, by=visit.technician, at=appointed - timedelta(minutes=20)
+    )
+    received = appointed + timedelta(minutes=40)
+    services.visit_arrive(
+        visit=visit,
+        by=visit.technician,
+        reported=ReportedTime(
+            occurred_at=appointed + timedelta(minutes=7),
+            clock=DeviceClock(
+                received_at=received, sent_at=received + timedelta(minutes=2)
+            ),
+        ),
+    )
+
+    page = desk.get(f"/admin/visits/visit/{visit.id}/change/").content.decode()
+    listing = desk.get("/admin/visits/visit/").content.decode()
+
+    assert (
+        f"Reported by the phone, received {local(received):%H:%M}, "
+        "phone clock 2 min fast"
+    ) in page
+    assert "On time (+5 min), reported by the phone" in listing
+
+
+@pytest.mark.parametrize(
+    ("offset", "words"),
+    [
+        (
+            None,
+            "Reported by the phone, received 10:40; the phone did not send its clock",
+        ),
+        (29, "Reported by the phone, received 10:40, phone clock right to the minute"),
+        (420, "Reported by the phone, received 10:40, phone clock 7 min slow"),
+        (-90, "Reported by the phone, received 10:40, phone clock 2 min fast"),
+    ],
+)
+def test_the_phones_clock_is_described_in_plain_words(offset, words):
+    from visits.lifecycle.admin import device_time_words
+
+    data = {"received_at": "2026-11-23T10:40:00+08:00", "clock_offset_seconds": offset}
+    arrived = timezone.make_aware(
+        timezone.datetime(2026, 11, 23, 10, 5), timezone.get_fixed_timezone(480)
+    )
+
+    assert device_time_words(data, occurred_at=arrived) == words

@@ -3,7 +3,7 @@ the services, so the admin books, moves and reassigns visits under the same
 rules as the API, and a refused change writes nothing (the admin's
 transaction is rolled back)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import admin
@@ -21,8 +21,14 @@ from fieldservice.admin import (
     ServiceAdminMixin,
 )
 from visits.lifecycle import selectors, services
-from visits.lifecycle.models import TemporaryLeave, Visit, VisitEvent, WorkOrder
-from visits.lifecycle.rules import VisitState
+from visits.lifecycle.models import (
+    TemporaryLeave,
+    Visit,
+    VisitEvent,
+    VisitEventKind,
+    WorkOrder,
+)
+from visits.lifecycle.rules import TimeSource, VisitState
 
 
 class WorkOrderVisitInline(ReadOnlyInline):
@@ -189,6 +195,41 @@ class EventInline(DispatcherOnlyAdminMixin, ReadOnlyInline):
         return super().get_queryset(request).select_related("actor")
 
 
+def device_time_words(data: dict, *, occurred_at: datetime | None) -> str:
+    """Where a step's time came from, in plain words, from its event's data
+    (docs/rules.md#offline-steps): "Reported by the phone, received 10:40,
+    phone clock 2 min fast"."""
+    received_at = datetime.fromisoformat(data["received_at"])
+    local = timezone.localtime(received_at)
+    same_day = occurred_at is not None and (
+        timezone.localtime(occurred_at).date() == local.date()
+    )
+    received = f"{local:%H:%M}" if same_day else f"{local:%Y-%m-%d %H:%M}"
+    offset = data.get("clock_offset_seconds")
+    if offset is None:
+        return _(
+            "Reported by the phone, received %(received)s; the phone did not "
+            "send its clock"
+        ) % {"received": received}
+    minutes = round(abs(offset) / 60)
+    if minutes == 0:
+        sentence = _(
+            "Reported by the phone, received %(received)s, phone clock right "
+            "to the minute"
+        )
+    elif offset < 0:  # the server is behind the phone: the phone runs fast
+        sentence = _(
+            "Reported by the phone, received %(received)s, phone clock "
+            "%(minutes)s min fast"
+        )
+    else:
+        sentence = _(
+            "Reported by the phone, received %(received)s, phone clock "
+            "%(minutes)s min slow"
+        )
+    return sentence % {"received": received, "minutes": minutes}
+
+
 class VisitForm(forms.ModelForm):
     reason = forms.CharField(
         label=_("reason for the change"),
@@ -259,6 +300,7 @@ class VisitAdmin(
         "arrival_tolerance_minutes",
         "en_route_at",
         "arrived_at",
+        "arrival_time_from",
         "punctuality",
         "arrival_deviation_seconds",
         "late_reason",
@@ -308,7 +350,23 @@ class VisitAdmin(
         if not obj.punctuality:
             return "-"
         minutes = round((obj.arrival_deviation_seconds or 0) / 60)
-        return f"{obj.get_punctuality_display()} ({minutes:+d} min)"
+        judged = f"{obj.get_punctuality_display()} ({minutes:+d} min)"
+        if obj.arrival_time_source == TimeSource.DEVICE:
+            return _("%(punctuality)s, reported by the phone") % {"punctuality": judged}
+        return judged
+
+    @admin.display(description=_("arrival time from"))
+    def arrival_time_from(self, obj: Visit) -> str:
+        if obj.arrival_time_source == TimeSource.SERVER:
+            return _("The server's clock, when the arrival reached it")
+        if obj.arrival_time_source != TimeSource.DEVICE:
+            return "-"
+        event = (
+            obj.events.filter(kind=VisitEventKind.ARRIVE).order_by("-at", "-id").first()
+        )
+        if event is None or "received_at" not in event.data:
+            return str(obj.get_arrival_time_source_display())
+        return device_time_words(event.data, occurred_at=obj.arrived_at)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

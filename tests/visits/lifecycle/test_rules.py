@@ -1,5 +1,6 @@
-"""The lifecycle's pure rules at their boundaries: punctuality (docs/rules.md#arrival-tolerance)
-and temporary leave (docs/rules.md#temporary-leave)."""
+"""The lifecycle's pure rules at their boundaries: punctuality (docs/rules.md#arrival-tolerance),
+temporary leave (docs/rules.md#temporary-leave) and the bounds of a step time the
+phone reports (docs/rules.md#offline-steps)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,7 +9,10 @@ import pytest
 from visits.lifecycle.rules import (
     LeaveProblem,
     Punctuality,
+    ReportedStepTime,
+    ReportedTimeProblem,
     arrival_punctuality,
+    judge_reported_step_time,
     temporary_leave_problems,
 )
 
@@ -165,3 +169,76 @@ def test_a_fix_deadline_one_second_ahead_is_accepted():
     )
 
     assert problems == []
+
+
+# --- A step time the phone reports (docs/rules.md#offline-steps) -------------
+
+RECEIVED = datetime(2026, 11, 23, 2, 40, tzinfo=UTC)  # 10:40 in Shanghai
+SECOND = timedelta(seconds=1)
+SKEW = timedelta(seconds=300)
+MAX_AGE = timedelta(hours=12)
+
+
+def reported(occurred: datetime, previous: datetime | None = None):
+    return judge_reported_step_time(
+        occurred=occurred,
+        now=RECEIVED,
+        previous=previous,
+        clock_skew=SKEW,
+        max_age=MAX_AGE,
+    )
+
+
+def test_a_step_tapped_offline_is_recorded_at_the_time_the_phone_reports():
+    tapped = RECEIVED - timedelta(minutes=35)
+
+    assert reported(tapped, previous=tapped - timedelta(minutes=25)) == (
+        ReportedStepTime(at=tapped)
+    )
+
+
+def test_a_step_exactly_the_clock_allowance_ahead_is_recorded_at_the_servers_time():
+    assert reported(RECEIVED + SKEW) == ReportedStepTime(at=RECEIVED)
+
+
+def test_a_step_one_second_beyond_the_clock_allowance_is_in_the_future():
+    assert reported(RECEIVED + SKEW + SECOND) == ReportedStepTime(
+        at=RECEIVED + SKEW + SECOND, problem=ReportedTimeProblem.IN_FUTURE
+    )
+
+
+def test_a_step_exactly_the_maximum_age_old_is_recorded():
+    assert reported(RECEIVED - MAX_AGE) == ReportedStepTime(at=RECEIVED - MAX_AGE)
+
+
+def test_a_step_one_second_older_than_the_maximum_age_is_too_long_ago():
+    assert reported(RECEIVED - MAX_AGE - SECOND).problem is (
+        ReportedTimeProblem.TOO_LONG_AGO
+    )
+
+
+def test_a_step_at_the_same_moment_as_the_previous_record_keeps_the_order():
+    previous = RECEIVED - timedelta(minutes=10)
+
+    assert reported(previous, previous=previous) == ReportedStepTime(at=previous)
+
+
+def test_a_step_one_second_before_the_previous_record_is_refused():
+    previous = RECEIVED - timedelta(minutes=10)
+
+    assert reported(previous - SECOND, previous=previous) == ReportedStepTime(
+        at=previous - SECOND, problem=ReportedTimeProblem.BEFORE_PREVIOUS_STEP
+    )
+
+
+def test_a_step_clamped_to_now_is_compared_with_the_previous_record_at_now():
+    """Within the allowance ahead, the step counts as taken now: after a
+    previous record made a moment ago, not refused for lying ahead of it."""
+    previous = RECEIVED - SECOND
+
+    assert reported(RECEIVED + SKEW, previous=previous) == ReportedStepTime(at=RECEIVED)
+
+
+def test_a_reported_time_without_a_time_zone_is_a_programming_error():
+    with pytest.raises(ValueError, match="timezone-aware"):
+        reported(datetime(2026, 11, 23, 10, 5))  # noqa: DTZ001
