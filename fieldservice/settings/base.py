@@ -191,7 +191,8 @@ Start at `GET /api/v1/`, which lists the entry points for your role. Sign in wit
 2. *My day* (technician): `GET /me/visits/`. Each visit carries `allowed_transitions`,
    the steps you can take now, and `action_urls`, where to POST each of them.
 3. *On my way*: `POST /visits/{id}/actions/start-travel/` (`en_route`).
-4. *Arrive*: `actions/arrive/` (`arrived`); a late arrival needs `late_reason`.
+4. *Arrive*: `actions/arrive/` (`arrived`); punctuality is judged on the arrival time,
+   at once; an arrival outside the tolerance (late or early) needs `late_reason`.
 5. *Start work*: `actions/start-work/` (`in_progress`).
 6. *Checklist*: `GET /visits/{id}/checklist/`, answer with `PUT …/checklist/{item_id}/`
    or `POST …/checklist/batch/`, photos with `POST /visits/{id}/photos/`.
@@ -208,6 +209,21 @@ Start at `GET /api/v1/`, which lists the entry points for your role. Sign in wit
 401 not signed in, 403 not your step, 404 not found or not yours, 409 not allowed in
 the current state, 422 an `Idempotency-Key` reused with another body. Every write
 takes an optional `Idempotency-Key` header so that a retry never writes twice.
+
+**Working offline.** The technician's steps (`start-travel`, `arrive`, `start-work`,
+`leave`, `return`, `finish-work`) take an optional `occurred_at`: the phone's time of the
+tap (ISO 8601 with its offset). Send `Device-Time: <the phone's clock now>` on every write
+that carries a phone's time (`occurred_at`, `captured_at`): the server measures the
+phone's clock offset and corrects those times by it, so a wrong clock does no harm (an
+unreadable value: 400 `device_time_invalid`). A step is then recorded at its corrected
+time, and an arrival judged on it, if that time is at most `EVIDENCE_CLOCK_SKEW_SECONDS`
+(300) ahead of the server's clock (within it, recorded at the server's time), at most
+`OFFLINE_STEP_MAX_AGE_HOURS` (12) old and not before the visit's last record; otherwise
+400 `occurred_in_future`, `occurred_too_long_ago` or `occurred_before_previous_step`
+(reload the visit), and nothing is recorded. The visit's `arrival_time_source` says
+`device` for such an arrival, and each such step's event `data` holds `time_source`,
+the phone's time, its clock offset and when the server received it. Without
+`occurred_at` a step is stamped with the server's clock when it arrives.
 """
 
 SPECTACULAR_SETTINGS = {

@@ -232,3 +232,29 @@ def test_a_visit_worked_through_to_its_follow_up_answers_as_documented(
     assert signed.status_code == 201, signed.json()
     for method, url, response in answers:
         assert_answer_documented(openapi, method, url, response)
+
+
+def test_device_time_is_documented_on_the_writes_that_carry_a_phones_time(openapi):
+    """docs/rules.md#offline-steps: the technician's steps and the checklist's
+    writes read Device-Time; a dispatcher's steps and reads do not."""
+    documented = {
+        (method, template)
+        for template, operations in openapi["paths"].items()
+        for method, operation in operations.items()
+        if any(
+            parameter["in"] == "header" and parameter["name"] == "Device-Time"
+            for parameter in operation.get("parameters", [])
+        )
+    }
+    steps = ["start-travel", "arrive", "start-work", "leave", "return", "finish-work"]
+
+    assert documented == {
+        *(("post", f"/api/v1/visits/{{id}}/actions/{step}/") for step in steps),
+        ("put", "/api/v1/visits/{id}/checklist/{item_id}/"),
+        ("post", "/api/v1/visits/{id}/checklist/batch/"),
+        ("post", "/api/v1/visits/{id}/photos/"),
+    }
+    arrive = openapi["paths"]["/api/v1/visits/{id}/actions/arrive/"]["post"]
+    body = arrive["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    fields = openapi["components"]["schemas"][body.rsplit("/", 1)[1]]["properties"]
+    assert fields["occurred_at"]["format"] == "date-time"
