@@ -514,7 +514,7 @@ def _step_time(
     if judged.problem is not None:
         extra: dict[str, Any] = {"occurred_at": _local_iso(reported.corrected)}
         values = {
-            "occurred": _local_minute(reported.corrected),
+            "occurred": _readable_time(reported.corrected),
             "hours": settings.OFFLINE_STEP_MAX_AGE_HOURS,
         }
         if judged.problem is rules.ReportedTimeProblem.BEFORE_PREVIOUS_STEP:
@@ -522,7 +522,7 @@ def _step_time(
             extra["previous_step"] = last["kind"]
             extra["previous_step_at"] = _local_iso(last["at"])
             values["previous"] = VisitEventKind(last["kind"]).label
-            values["previous_at"] = _local_minute(last["at"])
+            values["previous_at"] = _readable_time(last["at"])
         raise InvalidInput(
             REPORTED_TIME_MESSAGES[judged.problem] % values,
             code=judged.problem.value,
@@ -531,7 +531,7 @@ def _step_time(
     return judged.at, reported.record()
 
 
-def _local_minute(value: datetime) -> str:
+def _readable_time(value: datetime) -> str:
     """A time as a technician reads it: 2026-11-23 10:05:07."""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
 
