@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from tests.factories import TechnicianFactory
 from tests.visits.checklists.checklist_helpers import (
-    answer_everything,
     book,
     item,
     jpeg,
