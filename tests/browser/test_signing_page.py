@@ -12,7 +12,7 @@ from tests.browser.conftest import axe_violations, horizontal_overflow, screensh
 from tests.factories import CustomerFactory, DispatcherFactory
 from tests.visits.checklists.checklist_helpers import answer_everything, book
 from visits.lifecycle import services
-from visits.models import SignOff
+from visits.models import SignOff, SignOffLink
 
 pytestmark = [
     pytest.mark.browser,
@@ -217,3 +217,56 @@ def test_the_language_switch_redraws_the_form_in_english(
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator(".signing-submit").inner_text() == "Sign"
     assert horizontal_overflow(page) == 0
+
+
+def fill_in_everything(page):
+    answer_all_yes_but(page, "site_clean", "地上有线头")
+    draw_with_finger(page)
+    page.locator(".signing-consent label").click()
+
+
+def test_while_signing_the_button_is_disabled_and_a_second_tap_sends_nothing(
+    live_server, api, technician, phone
+):
+    visit = work_done_visit(api, technician)
+    page = phone("zh-CN")
+    open_link(page, live_server, api, visit)
+    fill_in_everything(page)
+    held = []
+    page.route(
+        "**/sign/**",
+        lambda route: held.append(route)
+        if route.request.method == "POST"
+        else route.continue_(),
+    )
+
+    page.locator(".signing-submit").click()
+    page.wait_for_selector(".signing-submit:disabled")
+    label = page.locator(".signing-submit").inner_text()
+    page.locator(".signing-form").evaluate("(form) => form.requestSubmit()")
+    posts_while_pending = len(held)
+    held[0].continue_()
+    page.wait_for_selector(".signed")
+
+    assert label == "正在提交…"
+    assert posts_while_pending == 1
+    assert SignOff.objects.filter(visit=visit).count() == 1
+
+
+def test_the_servers_refusal_is_shown_in_the_form(
+    live_server, api, technician, phone
+):
+    visit = work_done_visit(api, technician)
+    page = phone("zh-CN")
+    open_link(page, live_server, api, visit)
+    fill_in_everything(page)
+    SignOffLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.locator(".signing-submit").click()
+    page.wait_for_selector(".signing-submit:enabled")
+
+    assert page.locator(".signing-form-error").inner_text() == (
+        "该签收链接已过期，请您联系装维人员获取新的链接。"
+    )
+    assert not SignOff.objects.exists()
