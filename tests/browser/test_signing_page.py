@@ -235,9 +235,9 @@ def test_while_signing_the_button_is_disabled_and_a_second_tap_sends_nothing(
     held = []
     page.route(
         "**/sign/**",
-        lambda route: held.append(route)
-        if route.request.method == "POST"
-        else route.continue_(),
+        lambda route: (
+            held.append(route) if route.request.method == "POST" else route.continue_()
+        ),
     )
 
     page.locator(".signing-submit").click()
@@ -253,9 +253,7 @@ def test_while_signing_the_button_is_disabled_and_a_second_tap_sends_nothing(
     assert SignOff.objects.filter(visit=visit).count() == 1
 
 
-def test_the_servers_refusal_is_shown_in_the_form(
-    live_server, api, technician, phone
-):
+def test_the_servers_refusal_is_shown_in_the_form(live_server, api, technician, phone):
     visit = work_done_visit(api, technician)
     page = phone("zh-CN")
     open_link(page, live_server, api, visit)
@@ -270,3 +268,26 @@ def test_the_servers_refusal_is_shown_in_the_form(
         "该签收链接已过期，请您联系装维人员获取新的链接。"
     )
     assert not SignOff.objects.exists()
+
+
+def test_the_error_and_verification_pages_fit_and_pass_axe(
+    live_server, api, technician, phone
+):
+    visit = work_done_visit(api, technician)
+    page = phone("en-US")
+    link = api.post(f"/api/v1/visits/{visit.id}/sign-off-links/").json()["url"]
+    SignOffLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    page.goto(live_server.url + link.split("testserver", 1)[1])
+    error_text = page.locator("main").inner_text()
+    error_checks = (horizontal_overflow(page), axe_violations(page))
+    page.goto(live_server.url + f"/verify/{'0' * 64}/")
+    verify_text = page.locator("main").inner_text()
+    verify_checks = (horizontal_overflow(page), axe_violations(page))
+
+    assert "This signing link has expired. Ask the technician for a new one." in (
+        error_text
+    )
+    assert error_checks == (0, [])
+    assert "No signed record has this hash." in verify_text
+    assert verify_checks == (0, [])
