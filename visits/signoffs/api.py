@@ -1,6 +1,8 @@
 """HTTP for sign-off on the technician's phone (API) and the documents. The
 pages for the customer's own phone and for verification are in pages.py."""
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -16,8 +18,10 @@ from rest_framework.views import APIView
 
 from fieldservice.i18n import pick
 from fieldservice.idempotency.api import IdempotentWritesMixin
+from visits.checklists.models import Photo
 from visits.lifecycle.models import Visit
 from visits.lifecycle.selectors import visible_visit_or_404
+from visits.signoffs import selectors
 from visits.signoffs import services as signoff
 from visits.signoffs.models import SignOff
 
@@ -74,29 +78,92 @@ class RecordSerializer(serializers.ModelSerializer):
         return signoff.verify_url(sign_off)
 
 
+class SignOffQuestionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+
+
+class WorkDoneSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField(help_text="The checklist item, in the language.")
+    answer = serializers.CharField(help_text="The technician's answer, as text.")
+    note = serializers.CharField(allow_blank=True)
+
+
+class SignOffSummarySerializer(serializers.Serializer):
+    work_order_number = serializers.CharField()
+    kind = serializers.CharField(help_text="installation or repair")
+    kind_label = serializers.CharField()
+    customer_name = serializers.CharField()
+    address = serializers.CharField()
+    request = serializers.CharField(
+        allow_blank=True, help_text="The fault or request: the work order's text."
+    )
+    work_done = WorkDoneSerializer(
+        many=True,
+        help_text="What the technician recorded in the checklist's work stage.",
+    )
+    appointed_start = serializers.DateTimeField()
+    arrived_at = serializers.DateTimeField(allow_null=True)
+    work_started_at = serializers.DateTimeField(allow_null=True)
+    work_done_at = serializers.DateTimeField(allow_null=True)
+    technician_name = serializers.CharField()
+    employee_number = serializers.CharField()
+
+
+class SignOffPhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    item_code = serializers.CharField(allow_blank=True)
+    item_text = serializers.CharField(
+        allow_blank=True, help_text="The checklist item, empty for the whole visit."
+    )
+    stage = serializers.CharField(allow_blank=True)
+    stage_label = serializers.CharField(allow_blank=True)
+    captured_at = serializers.DateTimeField()
+    thumbnail_url = serializers.CharField()
+
+
 class SignOffFormSerializer(serializers.Serializer):
     state = serializers.CharField()
-    questions = serializers.ListField(child=serializers.DictField())
+    language = serializers.CharField()
+    summary = SignOffSummarySerializer()
+    photos = SignOffPhotoSerializer(many=True)
+    questions = SignOffQuestionSerializer(many=True)
     consent = serializers.DictField()
     service_card = ServiceCardSerializer()
     record = RecordSerializer(allow_null=True)
 
 
-def sign_off_form(visit: Visit) -> dict:
-    """What the signing screen shows, in the customer's language."""
-    language = visit.work_order.customer.language
+def _api_thumbnail(photo: Photo) -> str:
+    return reverse("photo-thumbnail", args=[photo.id])
+
+
+def sign_off_form(
+    visit: Visit,
+    *,
+    language: str | None = None,
+    thumbnail_url: Callable[[Photo], str] = _api_thumbnail,
+) -> dict:
+    """What the signing screen shows, in `language` (the customer's by
+    default). Expects the visit with `work_order__customer` and
+    `technician__technician_profile` loaded."""
+    language = language or visit.work_order.customer.language
     consent = signoff.current_consent()
     record = SignOff.objects.filter(visit=visit).prefetch_related("conduct").first()
     with translation.override(language):
         return {
             "state": visit.state,
             "language": language,
-            "questions": signoff.conduct_questions(visit),
+            "summary": selectors.sign_off_summary(visit, language=language),
+            "photos": selectors.sign_off_photos(
+                visit, language=language, thumbnail_url=thumbnail_url
+            ),
+            "questions": signoff.conduct_questions(visit, language=language),
             "consent": {
                 "version": consent.version,
                 "text": pick(language, consent.text_zh, consent.text_en),
             },
-            "service_card": signoff.service_card_of(visit),
+            "service_card": signoff.service_card_of(visit, language=language),
             "record": record,
         }
 
@@ -143,8 +210,9 @@ class SignOffInputSerializer(serializers.Serializer):
 class SignOffApi(IdempotentWritesMixin, APIView):
     @extend_schema(responses=SignOffFormSerializer)
     def get(self, request, pk: int):
-        """The signing screen: conduct questions, consent statement, service
-        card, and the record once signed."""
+        """The signing screen: what the customer signs for (summary and
+        evidence photos), conduct questions, consent statement, service card,
+        and the record once signed. In the customer's language."""
         return Response(SignOffFormSerializer(sign_off_form(_visit(request, pk))).data)
 
     @extend_schema(request=SignOffInputSerializer, responses={201: RecordSerializer})

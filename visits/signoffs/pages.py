@@ -5,27 +5,51 @@ Refusals are answered in the one error shape (fieldservice.errors): as JSON to
 the signing page's script, as an error page to a person."""
 
 import json
+from collections.abc import Callable
 
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fieldservice.errors import ApplicationError, InvalidInput, answers_refusals
+from visits.checklists.models import Photo
 from visits.lifecycle.models import Visit
+from visits.signoffs import selectors
 from visits.signoffs import services as signoff
-from visits.signoffs.api import SignOffInputSerializer, pdf_response, sign_off_form
-from visits.signoffs.models import SignOff
+from visits.signoffs.api import (
+    SignOffFormSerializer,
+    SignOffInputSerializer,
+    pdf_response,
+    sign_off_form,
+)
+from visits.signoffs.models import SignOff, SignOffLink
 
 ERROR_PAGE = "visits/sign_error.html"
 
-PAGE_MESSAGES = {
-    "answer_all_message": _("Please answer every question."),
-    "sign_first_message": _("Please sign in the box first."),
-    "consent_message": _("Please tick the statement to agree to it."),
-}
+# ?lang= on a signing link: the customer's pick, kept in the session per link.
+LANGUAGES = {"zh": "zh-hans", "zh-hans": "zh-hans", "en": "en"}
+
+
+def _session_key(link: SignOffLink) -> str:
+    return f"sign-off-link-{link.pk}-language"
+
+
+def _page_language(request, link: SignOffLink, customer_language: str) -> str:
+    """The language the customer picked for this link (`?lang=zh|en`, kept for
+    the session), else their own."""
+    picked = LANGUAGES.get(request.GET.get("lang", "").lower())
+    if picked:
+        request.session[_session_key(link)] = picked
+        return picked
+    return request.session.get(_session_key(link), customer_language)
+
+
+def _link_thumbnail(token: str) -> Callable[[Photo], str]:
+    return lambda photo: reverse("sign-photo", args=[token, photo.id])
 
 
 @answers_refusals(template=ERROR_PAGE)
@@ -35,21 +59,26 @@ def _link_page(request, token: str):
     visit = Visit.objects.select_related(
         "work_order__customer", "technician__technician_profile"
     ).get(pk=link.visit_id)
-    form = sign_off_form(visit)
-    with translation.override(form["language"]):
-        if form["record"] is None:
+    language = _page_language(request, link, visit.work_order.customer.language)
+    with translation.override(language):
+        form = sign_off_form(
+            visit, language=language, thumbnail_url=_link_thumbnail(token)
+        )
+        record = form["record"]
+        if record is None:
             signoff.link_check(token)
         return render(
             request,
             "visits/sign.html",
             {
                 "form": form,
+                "form_data": None
+                if record
+                else SignOffFormSerializer({**form, "record": None}).data,
                 "visit": visit,
-                # Messages for the page's script, as JavaScript string literals.
-                **{
-                    name: json.dumps(str(message), ensure_ascii=False)
-                    for name, message in PAGE_MESSAGES.items()
-                },
+                "language": language,
+                "record": record,
+                "verify_url": signoff.verify_url(record) if record else "",
             },
         )
 
@@ -109,6 +138,31 @@ def sign_page_receipt(request, token: str):
 def sign_page_service_card(request, token: str):
     sign_off = _signed_link_record(token)
     return pdf_response(signoff.service_card_pdf(sign_off.visit), "service-card.pdf")
+
+
+def _link_shows_evidence(link: SignOffLink) -> bool:
+    """A link shows the visit's photos while it can sign, and afterwards only
+    if it is the link the customer signed with (a link is used by signing)."""
+    if link.used_at is not None:
+        return True
+    if timezone.now() >= link.expires_at:
+        return False
+    return not SignOff.objects.filter(visit_id=link.visit_id).exists()
+
+
+@require_GET
+def sign_page_photo(request, token: str, photo_id: int):
+    """A thumbnail of one of the link's visit's photos; 404 for anything else."""
+    try:
+        link = signoff.link_find(token)
+    except ApplicationError as refusal:
+        raise Http404 from refusal
+    photo = selectors.visit_photo(link.visit_id, photo_id)
+    if photo is None or not _link_shows_evidence(link):
+        raise Http404
+    response = FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Anyone holding a receipt ---------------------------------------------------------

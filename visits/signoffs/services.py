@@ -133,9 +133,10 @@ def _language(visit: Visit) -> str:
 # --- What the record is made of ---------------------------------------------------
 
 
-def conduct_questions(visit: Visit) -> list[dict]:
-    """The conduct items the customer confirms or contests for this visit."""
-    language = _language(visit)
+def conduct_questions(visit: Visit, *, language: str | None = None) -> list[dict]:
+    """The conduct items the customer confirms or contests for this visit, in
+    `language` (the customer's by default)."""
+    language = language or _language(visit)
     questions = []
     for item in visit.checklist.order_by("position", "id"):
         if item.code not in CONDUCT_QUESTIONS or not item.is_required:
@@ -153,11 +154,11 @@ def promotion_on(day) -> Promotion | None:
     )
 
 
-def service_card(visit: Visit, *, at: datetime) -> dict:
+def service_card(visit: Visit, *, at: datetime, language: str | None = None) -> dict:
     """The service card (docs/rules.md#service-card): technician name and employee number, contact
     phone, customer-service hotline and the seasonal promotion in force that day,
-    in the customer's language."""
-    language = _language(visit)
+    in `language` (the customer's by default)."""
+    language = language or _language(visit)
     company = CompanySettings.load()
     profile = visit.technician.technician_profile
     promotion = promotion_on(timezone.localdate(at))
@@ -797,12 +798,13 @@ def _signed_record(visit: Visit) -> dict | None:
     return None if sign_off is None else json.loads(sign_off.snapshot)
 
 
-def service_card_of(visit: Visit) -> dict:
-    """The frozen card of a signed visit, or the card as it would be today."""
+def service_card_of(visit: Visit, *, language: str | None = None) -> dict:
+    """The frozen card of a signed visit, or the card as it would be today (in
+    `language`, the customer's by default)."""
     record = _signed_record(visit)
     if record is not None:
         return record["service_card"]
-    return service_card(visit, at=timezone.now())
+    return service_card(visit, at=timezone.now(), language=language)
 
 
 def service_card_pdf(visit: Visit) -> bytes:

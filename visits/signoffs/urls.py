@@ -40,5 +40,10 @@ public_urlpatterns = [
         pages.sign_page_service_card,
         name="sign-service-card",
     ),
+    path(
+        "sign/<str:token>/photos/<int:photo_id>.jpg",
+        pages.sign_page_photo,
+        name="sign-photo",
+    ),
     path("verify/<str:record_sha256>/", pages.verify_page, name="verify"),
 ]
