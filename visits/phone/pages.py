@@ -24,6 +24,7 @@ SHARED_FILES = [
     "vendor/signature_pad-5.1.4/signature_pad.min.js",
     "shared/signature.js",
     "shared/signing-form.js",
+    "shared/signing.css",
 ]
 THEME_COLOUR = "#0b5cad"
 
@@ -85,7 +86,11 @@ def app_shell(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "phone/app.html",
-        {"version": shell_version(), "theme_colour": THEME_COLOUR},
+        {
+            "version": shell_version(),
+            "theme_colour": THEME_COLOUR,
+            "signing_css": bool(finders.find("shared/signing.css")),
+        },
     )
     response["Cache-Control"] = "no-cache"
     return response
