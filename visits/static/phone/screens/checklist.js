@@ -29,42 +29,60 @@ export async function showChecklist(screen, app, { visit: visitId, item: focusIt
   let isShown = true;
   let reloadTimer = null;
 
-  async function draw({ keepScroll = true } = {}) {
+  // Each item's card is rebuilt only when what it shows changed, in place:
+  // redrawing the whole list under the technician's thumb would move it.
+  const cards = new Map(); // item id -> {key, element}
+  const progressLine = h("p", { class: "progress", id: "checklist-progress" });
+
+  async function draw() {
     if (!isShown) return;
-    const scroll = window.scrollY;
     const entries = (await queue.entriesFor()).filter((entry) => entry.visit === visitId);
+    const missing = checklist.missing.filter(
+      (each) => !entries.some((entry) => entry.item === each.item),
+    );
+    const required = checklist.items.filter((item) => item.is_required).length;
+    fill(
+      progressLine,
+      missing.length ? t("checklist_progress", { missing: missing.length, required }) : t("checklist_complete"),
+    );
+    for (const item of checklist.items) {
+      const own = entries.filter((entry) => entry.item === item.id);
+      const isMissing = missing.some((each) => each.item === item.id);
+      const key = JSON.stringify([
+        item.answer?.version,
+        item.photos.length,
+        isMissing,
+        own.map((entry) => [entry.id, entry.state]),
+      ]);
+      const shown = cards.get(item.id);
+      if (shown?.key === key) continue;
+      const element = itemCard(item, own, isMissing);
+      if (shown) shown.element.replaceWith(element);
+      cards.set(item.id, { key, element });
+    }
+  }
+
+  function layout() {
     const stages = [];
     for (const item of checklist.items) {
       let stage = stages.find((each) => each.code === item.stage);
       if (!stage) stages.push((stage = { code: item.stage, items: [] }));
       stage.items.push(item);
     }
-    const missing = checklist.missing.filter(
-      (each) => !entries.some((entry) => entry.item === each.item),
-    );
     fill(
       screen,
       h("h1", {}, t("checklist")),
-      h(
-        "p",
-        { class: "progress", id: "checklist-progress" },
-        missing.length
-          ? t("checklist_progress", { missing: missing.length, required: checklist.items.filter((i) => i.is_required).length })
-          : t("checklist_complete"),
-      ),
+      progressLine,
       stages.map((stage) =>
         h(
           "section",
-          { class: "stage", "data-stage": stage.code },
+          { class: "checklist-stage", "data-stage": stage.code },
           h("h2", {}, t(`stages.${stage.code}`)),
-          stage.items.map((item) =>
-            itemCard(item, entries.filter((entry) => entry.item === item.id), missing.some((each) => each.item === item.id)),
-          ),
+          stage.items.map((item) => cards.get(item.id).element),
         ),
       ),
       h("div", { class: "actions" }, h("a", { class: "button primary", href: `#/visits/${visitId}` }, t("back_to_visit"))),
     );
-    if (keepScroll) window.scrollTo(0, scroll);
   }
 
   function itemCard(item, entries, isMissing) {
@@ -231,6 +249,25 @@ export async function showChecklist(screen, app, { visit: visitId, item: focusIt
     });
   }
 
+  // What the server answered goes straight into the checklist shown, so the
+  // item does not flicker back to "to do" while the full reload is pending.
+  function applySent(entry, body) {
+    const index = checklist.items.findIndex((item) => item.id === entry.item);
+    if (index < 0 || !body) return;
+    if (entry.kind === "answer") {
+      latestEtags.set(entry.item, body.etag);
+      checklist.items[index] = body;
+      if (entry.body.value === true || checklist.items[index].kind !== "confirm") {
+        checklist.missing = checklist.missing.filter((each) => each.item !== entry.item);
+      }
+    } else if (entry.kind === "photo") {
+      checklist.items[index].photos.push(body);
+      if (checklist.items[index].kind === "photo") {
+        checklist.missing = checklist.missing.filter((each) => each.item !== entry.item);
+      }
+    }
+  }
+
   function reloadSoon() {
     clearTimeout(reloadTimer);
     reloadTimer = setTimeout(async () => {
@@ -240,7 +277,7 @@ export async function showChecklist(screen, app, { visit: visitId, item: focusIt
         console.warn("checklist not reloaded", error);
       }
       draw();
-    }, 300);
+    }, 1500);
   }
 
   const stop = queue.subscribe((event) => {
@@ -249,13 +286,14 @@ export async function showChecklist(screen, app, { visit: visitId, item: focusIt
       const bar = screen.querySelector(`.waiting-photo[data-entry="${event.id}"] progress`);
       if (bar) bar.value = Math.round(event.fraction * 100);
     } else if (event.type === "sent" && event.entry.visit === visitId) {
-      if (event.entry.kind === "answer" && event.body?.etag) latestEtags.set(event.entry.item, event.body.etag);
+      applySent(event.entry, event.body);
       reloadSoon();
     } else if (event.type === "changed") {
       draw();
     }
   });
-  await draw({ keepScroll: false });
+  await draw();
+  layout();
   if (focusItem) {
     const target = document.getElementById(`item-${focusItem}`);
     if (target) {
