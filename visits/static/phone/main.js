@@ -66,6 +66,10 @@ async function route() {
     location.hash = "#/sign-in";
     return;
   }
+  if (app.me && hash === "#/sign-in") {
+    location.hash = "#/";
+    return;
+  }
   for (const [pattern, screenOf, paramsOf] of ROUTES) {
     const match = hash.match(pattern);
     if (!match) continue;
@@ -76,7 +80,8 @@ async function route() {
       if (error instanceof ApiError && isSignInNeeded(error)) return app.signedOut();
       showFailure(error);
     }
-    screen.focus({ preventScroll: true });
+    // A screen that put the focus somewhere (an item to jump to) keeps it.
+    if (!screen.contains(document.activeElement)) screen.focus({ preventScroll: true });
     return;
   }
   app.navigate("#/");
