@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -116,6 +117,16 @@ class CsrfCheckedSessionAuthentication(SessionAuthentication):
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             self.enforce_csrf(request)
         return super().authenticate(request)
+
+
+class CsrfCheckedSessionScheme(OpenApiAuthenticationExtension):
+    """The session cookie, with CSRF checked on every write."""
+
+    target_class = CsrfCheckedSessionAuthentication
+    name = "sessionCookie"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
 
 
 class SessionApi(APIView):

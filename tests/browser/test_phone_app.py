@@ -171,7 +171,7 @@ def test_a_whole_visit_from_sign_in_to_the_signed_service_card(
     record = SignOff.objects.get(visit=visit)
     assert record.signer_name == "刘洋"
     assert not record.has_contested_conduct
-    assert record.number in page.text_content("#record")
+    assert page.text_content("#record p") == f"刘洋 · {record.number}"
     profile = technician.technician_profile
     assert profile.employee_number in page.text_content("#service-card")
     assert horizontal_overflow(page) == 0
