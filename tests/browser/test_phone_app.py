@@ -3,11 +3,14 @@ a whole visit from sign-in to the signed service card, working offline, a
 required item blocking "work done", both languages, accessibility, and
 another technician's visit staying invisible."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from tests.browser.conftest import axe_violations, horizontal_overflow, screenshot
 from tests.visits.checklists.checklist_helpers import answer_everything, book, jpeg
-from visits.models import ChecklistAnswer, Photo, SignOff, VisitEvent
+from visits.models import ChecklistAnswer, Photo, SignOff, Visit, VisitEvent
 
 pytestmark = [
     pytest.mark.browser,
@@ -149,6 +152,7 @@ def test_a_whole_visit_from_sign_in_to_the_signed_service_card(
     )
     assert axe_violations(page) == []
     screenshot(page, "app-checklist")
+    assert horizontal_overflow(page) == 0
     page.click(".actions a.button")
     page.wait_for_selector("button[data-step=finish-work]:not([disabled])")
     take_step(page, "finish-work")
@@ -175,6 +179,63 @@ def test_a_whole_visit_from_sign_in_to_the_signed_service_card(
     profile = technician.technician_profile
     assert profile.employee_number in page.text_content("#service-card")
     assert horizontal_overflow(page) == 0
+
+
+def test_a_late_arrival_shows_the_verdict_at_once_and_asks_for_the_reason(
+    live_server, api, technician, phone
+):
+    visit = book(technician)
+    # Booked for the past: the appointment was half an hour ago.
+    Visit.objects.filter(pk=visit.pk).update(
+        appointed_start=timezone.now() - timedelta(minutes=30)
+    )
+    api.as_user(technician)
+    assert (
+        api.post(f"/api/v1/visits/{visit.id}/actions/start-travel/").status_code == 200
+    )
+    page = phone("en-US")
+    sign_in_through_the_api(page, live_server, technician)
+
+    open_app(page, live_server, f"#/visits/{visit.id}")
+    take_step(page, "arrive")
+    page.wait_for_selector("#late-reason")
+    asked = page.text_content("#verdict")
+    screenshot(page, "app-arrive-late")
+    page.fill("#late-reason", "Traffic jam on the bridge")
+    page.click("form button[type=submit]")
+    page.wait_for_selector(
+        "button[data-step=start-work]:not([disabled])", timeout=TIMEOUT
+    )
+
+    assert asked in ("30 minutes late", "31 minutes late")
+    visit.refresh_from_db()
+    assert (visit.state, visit.punctuality) == ("arrived", "late")
+    assert visit.late_reason == "Traffic jam on the bridge"
+    assert VisitEvent.objects.filter(visit=visit, kind="arrive").count() == 1
+
+
+def test_the_customer_can_sign_on_their_own_phone_from_a_qr_code(
+    live_server, api, technician, phone
+):
+    visit = book(technician)
+    api.as_user(technician)
+    for step in ("start-travel", "arrive", "start-work"):
+        assert api.post(f"/api/v1/visits/{visit.id}/actions/{step}/").status_code == 200
+    answer_everything(api, visit)
+    assert (
+        api.post(f"/api/v1/visits/{visit.id}/actions/finish-work/").status_code == 200
+    )
+    page = phone("en-US")
+    sign_in_through_the_api(page, live_server, technician)
+
+    open_app(page, live_server, f"#/visits/{visit.id}/sign-off")
+    page.click("#own-phone")
+    page.wait_for_selector("svg.qr path")
+    link = page.get_attribute("#sign-link", "href")
+    screenshot(page, "app-sign-off-link")
+
+    assert link.startswith(f"{live_server.url}/sign/")
+    assert visit.sign_off_links.count() == 1
 
 
 def test_working_offline_everything_is_sent_once_when_the_network_returns(

@@ -68,9 +68,11 @@ function signOutPanel(app, waiting) {
   const signOut = async () => {
     try {
       await request("auth/session/", { method: "DELETE" });
-    } finally {
-      await app.signedOut();
+    } catch (error) {
+      // Offline: the phone forgets the sign-in; the server's session expires.
+      console.warn("sign-out not sent", error);
     }
+    await app.signedOut();
   };
   const ask = () => {
     if (!waiting) return signOut();
