@@ -263,6 +263,18 @@ def test_working_offline_everything_is_sent_once_when_the_network_returns(
     answer_in_the_app(page, photo_item)
     page.wait_for_selector("#pending[data-count='4']")
     page.wait_for_selector(f"#item-{photo_item.id} .waiting-photo img")
+    queued_photo_size = page.evaluate(
+        """() => new Promise((resolve) => {
+            indexedDB.open("fieldservice-phone").onsuccess = (event) => {
+                const read = event.target.result.transaction("outbox").objectStore("outbox").getAll();
+                read.onsuccess = async () => {
+                    const photo = read.result.find((entry) => entry.kind === "photo");
+                    const bitmap = await createImageBitmap(photo.blob);
+                    resolve([bitmap.width, bitmap.height, photo.blob.type]);
+                };
+            };
+        })"""
+    )
     screenshot(page, "app-offline-checklist")
     page.click(".actions a.button")
     page.wait_for_selector("button[data-step=start-work]")
@@ -277,6 +289,8 @@ def test_working_offline_everything_is_sent_once_when_the_network_returns(
         answer = ChecklistAnswer.objects.get(item=entry)
         assert (answer.value, answer.version) == (True, 1)
     assert Photo.objects.filter(visit=visit, item=photo_item).count() == 1
+    # The phone keeps and sends the 2400 x 1800 photo downscaled.
+    assert queued_photo_size == [1600, 1200, "image/jpeg"]
     assert VisitEvent.objects.filter(visit=visit, kind="start_work").count() == 1
     visit.refresh_from_db()
     assert visit.state == "in_progress"
@@ -359,3 +373,53 @@ def test_another_technicians_visit_is_not_found_in_the_app(
     assert theirs.work_order.customer_name not in shown
     assert theirs.work_order.address not in shown
     assert page.query_selector("button[data-step]") is None
+
+
+def test_writes_waiting_on_the_phone_are_only_ever_sent_for_whoever_made_them(
+    live_server, api, technician, other_technician, phone
+):
+    mine = book(technician)
+    theirs = book(other_technician)
+    for user, visit in ((technician, mine), (other_technician, theirs)):
+        api.as_user(user)
+        for step in ("start-travel", "arrive"):
+            assert (
+                api.post(f"/api/v1/visits/{visit.id}/actions/{step}/").status_code
+                == 200
+            )
+    my_item = mine.checklist.filter(kind="confirm").order_by("position").first()
+    their_item = theirs.checklist.filter(kind="confirm").order_by("position").first()
+    page = phone("en-US")
+    sign_in_through_the_api(page, live_server, technician)
+    wait_for_the_service_worker(page)
+    open_app(page, live_server, f"#/visits/{mine.id}/checklist")
+    page.wait_for_selector("article.item")
+
+    page.context.set_offline(True)
+    answer_in_the_app(page, my_item)
+    page.wait_for_selector("#pending[data-count='1']")
+    open_app(page, live_server, "#/")
+    page.click("#sign-out")
+    warning = page.wait_for_selector(".sign-out .notice").text_content()
+    page.click("#sign-out-anyway")
+    page.wait_for_selector("#username")
+    page.context.set_offline(False)
+    sign_in_through_the_form(page, live_server, other_technician)
+    open_app(page, live_server, f"#/visits/{theirs.id}/checklist")
+    page.wait_for_selector("article.item")
+    answer_in_the_app(page, their_item)
+    wait_until_sent(page)
+    sent_for_the_other = ChecklistAnswer.objects.filter(item=my_item).exists()
+    open_app(page, live_server, "#/")
+    page.click("#sign-out")
+    page.wait_for_selector("#username")
+    sign_in_through_the_form(page, live_server, technician)
+    wait_until_sent(page)
+
+    assert warning == (
+        "1 items have not been sent yet. They stay on this phone and are sent "
+        "when you sign in again. Sign out anyway?"
+    )
+    assert sent_for_the_other is False
+    assert ChecklistAnswer.objects.get(item=their_item).answered_by == other_technician
+    assert ChecklistAnswer.objects.get(item=my_item).answered_by == technician

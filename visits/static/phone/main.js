@@ -2,7 +2,7 @@
 // counter and the offline notice. Screens live in screens/*.js.
 
 import { fill, h } from "./dom.js";
-import { ApiError, NetworkError, get } from "./api.js";
+import { ApiError, NetworkError, get, request } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
 import * as queue from "./queue.js";
 import { showSignIn } from "./screens/signin.js";
@@ -14,6 +14,9 @@ import { showCard } from "./screens/card.js";
 import { showOutbox } from "./screens/outbox.js";
 
 const ME_KEY = "phone.me";
+// Set while a sign-out has not reached the server (signed out offline): until
+// it has, the app does not take the session it may still find for signed in.
+const SIGNED_OUT_KEY = "phone.signedOut";
 const screen = document.getElementById("screen");
 const pending = document.getElementById("pending");
 const offline = document.getElementById("offline");
@@ -38,12 +41,18 @@ const app = {
     else location.hash = hash;
   },
   async signedIn(me) {
+    localStorage.removeItem(SIGNED_OUT_KEY);
     app.me = me;
     localStorage.setItem(ME_KEY, JSON.stringify(me));
     if (!sendToOwnPages(me)) {
       queue.startFor(me.id);
       app.navigate("#/");
     }
+  },
+  async signOut() {
+    localStorage.setItem(SIGNED_OUT_KEY, "1");
+    await endServerSession();
+    await app.signedOut();
   },
   async signedOut() {
     app.me = null;
@@ -115,7 +124,20 @@ function sendToOwnPages(me) {
   return true;
 }
 
+async function endServerSession() {
+  try {
+    await request("auth/session/", { method: "DELETE" });
+    localStorage.removeItem(SIGNED_OUT_KEY);
+  } catch (error) {
+    console.warn("sign-out not sent yet", error);
+  }
+}
+
 async function whoAmI() {
+  if (localStorage.getItem(SIGNED_OUT_KEY)) {
+    await endServerSession();
+    return null;
+  }
   try {
     return (await get("me/")).body;
   } catch (error) {

@@ -1,7 +1,7 @@
 // Today (or tomorrow): the technician's visits in appointed order.
 
 import { fill, h } from "../dom.js";
-import { get, request } from "../api.js";
+import { get } from "../api.js";
 import { clock, t } from "../i18n.js";
 import { callLink, localDay, mapLink, pendingSteps, stateBadge } from "../format.js";
 import * as queue from "../queue.js";
@@ -65,15 +65,7 @@ function visitCard(visit, entries) {
 /** Signing out warns first when writes are still waiting to be sent. */
 function signOutPanel(app, waiting) {
   const panel = h("div", { class: "sign-out" });
-  const signOut = async () => {
-    try {
-      await request("auth/session/", { method: "DELETE" });
-    } catch (error) {
-      // Offline: the phone forgets the sign-in; the server's session expires.
-      console.warn("sign-out not sent", error);
-    }
-    await app.signedOut();
-  };
+  const signOut = () => app.signOut();
   const ask = () => {
     if (!waiting) return signOut();
     fill(
