@@ -1,7 +1,6 @@
 """Signing in with a session cookie (the phone app): POST/DELETE /api/v1/auth/session/."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import TechnicianFactory
@@ -13,13 +12,6 @@ URL = "/api/v1/auth/session/"
 def browser():
     """A client that checks CSRF tokens as a browser's requests are checked."""
     return APIClient(enforce_csrf_checks=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def csrf_token(client) -> str:

@@ -6,7 +6,6 @@ another technician's visit staying invisible."""
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from tests.browser.conftest import axe_violations, horizontal_overflow, screenshot
@@ -18,15 +17,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("migration_seeds"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_login_throttle():
-    """Signing in counts against the `login` throttle of 127.0.0.1 (the live
-    server shares this process's cache): start and leave each test with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 PASSWORD = "secret-pass-1"  # tests.factories.UserFactory
