@@ -68,9 +68,14 @@ def wait_until_sent(page):
 
 
 def wait_for_the_service_worker(page):
+    """Until the worker controls the page, nothing the page reads is kept for
+    offline. It claims open pages when it activates; a page that started while
+    an earlier worker was being replaced is controlled after a reload."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if page.evaluate("navigator.serviceWorker.controller === null"):
+        page.reload()
     page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null",
-        timeout=TIMEOUT,
+        "navigator.serviceWorker.controller !== null", timeout=TIMEOUT
     )
 
 
