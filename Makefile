@@ -41,6 +41,7 @@ run: install .env
 	@SITE_URL=$(SITE_URL) $(VENV)/bin/celery -A fieldservice worker --beat --loglevel=INFO --concurrency=2 \
 		--schedule=var/celerybeat-schedule > var/celery.log 2>&1 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "Phone app (technicians, e.g. zhangwei): http://$(HOST):$(PORT)/app/"; \
 	  echo "Open http://$(HOST):$(PORT)/admin/ (API docs: http://$(HOST):$(PORT)/api/docs/; links on receipts: $(SITE_URL))"; \
 	  SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 

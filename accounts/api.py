@@ -1,10 +1,14 @@
 """HTTP for people: who am I, technicians, customers, and API tokens."""
 
 import django_filters
+from django.contrib.auth import authenticate, login, logout
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -15,11 +19,13 @@ from accounts import selectors, services
 from accounts.models import AreaTier, Customer, Language, TechnicianProfile
 from accounts.permissions import IsDispatcher, IsDispatcherForWrites
 from accounts.policies import can_dispatch
+from fieldservice.api import ErrorSerializer
+from fieldservice.errors import ApplicationError
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from fieldservice.phones import to_e164_or_unchanged
 
 # The entry points, by URL name: for everyone, for the signed in, for dispatchers.
-PUBLIC_ENTRY_POINTS = ["auth-token"]
+PUBLIC_ENTRY_POINTS = ["auth-token", "auth-session"]
 SIGNED_IN_ENTRY_POINTS = ["me", "my-visits", "visit-list"]
 DISPATCHER_ENTRY_POINTS = [
     "work-order-list",
@@ -74,24 +80,100 @@ class TokenApi(ObtainAuthToken):
     throttle_scope = "login"
 
 
+@extend_schema_serializer(component_name="Me")
+class MeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+    role = serializers.CharField()
+    language = serializers.CharField()
+    employee_number = serializers.CharField(
+        source="technician_profile.employee_number",
+        default=None,
+        allow_null=True,
+        help_text="Null for anyone but a technician.",
+    )
+
+
 class MeApi(APIView):
-    @extend_schema_serializer(component_name="Me")
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        username = serializers.CharField()
-        name = serializers.CharField(source="display_name")
-        role = serializers.CharField()
-        language = serializers.CharField()
-        employee_number = serializers.CharField(
-            source="technician_profile.employee_number",
-            default=None,
-            allow_null=True,
-            help_text="Null for anyone but a technician.",
-        )
+    OutputSerializer = MeOutputSerializer
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request):
         return Response(self.OutputSerializer(request.user).data)
+
+
+class WrongCredentials(ApplicationError):
+    status_code = 400
+    code = "wrong_credentials"
+    default_detail = _("Wrong username or password.")
+
+
+class CsrfCheckedSessionAuthentication(SessionAuthentication):
+    """Session authentication that checks the CSRF token on every unsafe
+    request, signed in or not: signing in is a write too (login CSRF)."""
+
+    def authenticate(self, request):
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            self.enforce_csrf(request)
+        return super().authenticate(request)
+
+
+class CsrfCheckedSessionScheme(OpenApiAuthenticationExtension):
+    """The session cookie, with CSRF checked on every write."""
+
+    target_class = CsrfCheckedSessionAuthentication
+    name = "sessionCookie"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+class SessionApi(APIView):
+    """Signing in with a session cookie, for the phone app and other pages on this
+    site: the cookie is HttpOnly (scripts cannot read it), SameSite=Lax and Secure
+    in production; unsafe requests carry the `csrftoken` cookie's value in
+    `X-CSRFToken`. API clients elsewhere use `auth/token/` instead."""
+
+    authentication_classes = [CsrfCheckedSessionAuthentication]
+    permission_classes = [AllowAny]
+    throttle_scope = "login"
+
+    @extend_schema_serializer(component_name="SessionCreate")
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(
+            max_length=4096, trim_whitespace=False, style={"input_type": "password"}
+        )
+
+    def get_throttles(self):
+        # Only signing in is throttled: signing out must always work.
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: MeOutputSerializer, 400: ErrorSerializer},
+        summary="Sign in: starts a session (cookie) and answers who you are",
+        operation_id="auth_session_create",
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(request, **serializer.validated_data)
+        if user is None:
+            raise WrongCredentials()
+        login(request, user)
+        return Response(MeOutputSerializer(user).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Sign out: ends the session",
+        operation_id="auth_session_delete",
+    )
+    def delete(self, request):
+        logout(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TechnicianOutputSerializer(serializers.ModelSerializer):

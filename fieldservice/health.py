@@ -1,10 +1,9 @@
-"""The landing redirect and a health check for load balancers and `make run`."""
+"""A health check for load balancers and `make run`."""
 
 import logging
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
-from django.urls import reverse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -12,11 +11,6 @@ from fieldservice import heartbeat
 from fieldservice.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse("admin:index"))
 
 
 def _database_ok() -> bool:

@@ -15,7 +15,6 @@ admin.site.site_title = _("fieldservice")
 admin.site.index_title = _("Work orders, visits and people")
 
 urlpatterns = [
-    path("", health.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("healthz/background", health.healthz_background, name="healthz-background"),
     path("admin/", admin.site.urls),

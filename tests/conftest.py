@@ -32,6 +32,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_login_throttle():
+    """Every test starts with the `login` throttle of 127.0.0.1 (the test
+    client's and the live server's address) unused: signing in is throttled
+    and tests that sign in, or sweep the sign-in endpoints, must not spend the
+    allowance of the tests after them. Only that key: on Redis the cache is
+    shared with the broker."""
+    from django.core.cache import cache
+
+    cache.delete("throttle_login_127.0.0.1")
+
+
 @pytest.fixture
 def dispatcher(db):
     return factories.DispatcherFactory()

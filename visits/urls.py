@@ -5,6 +5,7 @@ from visits.calls import urls as calls
 from visits.checklists import urls as checklists
 from visits.complaints import urls as complaints
 from visits.lifecycle import urls as lifecycle
+from visits.phone import urls as phone
 from visits.signoffs import urls as signoffs
 
 urlpatterns = [
@@ -15,4 +16,8 @@ urlpatterns = [
     *complaints.urlpatterns,
 ]
 
-public_urlpatterns = [*signoffs.public_urlpatterns, *calls.public_urlpatterns]
+public_urlpatterns = [
+    *phone.urlpatterns,
+    *signoffs.public_urlpatterns,
+    *calls.public_urlpatterns,
+]

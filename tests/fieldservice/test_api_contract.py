@@ -101,15 +101,20 @@ def test_the_root_lists_the_entry_points_for_the_callers_role(
     as_dispatcher = api.as_user(dispatcher).get("/api/v1/").json()
 
     base = "http://testserver/api/v1/"
-    assert anonymous["entry_points"] == {"auth-token": f"{base}auth/token/"}
+    assert anonymous["entry_points"] == {
+        "auth-token": f"{base}auth/token/",
+        "auth-session": f"{base}auth/session/",
+    }
     assert as_technician["entry_points"] == {
         "auth-token": f"{base}auth/token/",
+        "auth-session": f"{base}auth/session/",
         "me": f"{base}me/",
         "my-visits": f"{base}me/visits/",
         "visit-list": f"{base}visits/",
     }
     assert set(as_dispatcher["entry_points"]) == {
         "auth-token",
+        "auth-session",
         "me",
         "my-visits",
         "visit-list",

@@ -340,6 +340,22 @@ class Command(BaseCommand):
             "加装千兆路由器",
         )
 
+        # The phone app right away for zhangwei: a visit due in a few minutes
+        # (set off, arrive on time, work the checklist, have it signed) and
+        # one tomorrow morning.
+        book(
+            customers[2],
+            zhang,
+            now + 8 * minute,
+            VisitKind.INSTALLATION,
+            "Broadband installation, 1000M, with Wi-Fi router",
+            minutes=90,
+        )
+        tomorrow_morning = timezone.localtime(now + timedelta(days=1)).replace(
+            hour=9, minute=30
+        )
+        book(customers[1], zhang, tomorrow_morning, description="宽带晚间掉线，需测速")
+
         # Tomorrow, then cancelled by the customer's request.
         cancelled = book(
             customers[3],

@@ -1,0 +1,103 @@
+"""The phone app's pages: the landing page by role, the shell, the manifest and
+the service worker."""
+
+import json
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from tests.factories import CustomerUserFactory, DispatcherFactory, TechnicianFactory
+from visits.phone import pages
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("factory", "location"),
+    [(TechnicianFactory, "/app/"), (DispatcherFactory, "/admin/")],
+)
+def test_the_landing_page_sends_each_role_to_its_pages(client, factory, location):
+    client.force_login(factory())
+
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == location
+
+
+@pytest.mark.django_db
+def test_the_landing_page_sends_anyone_not_signed_in_to_the_apps_sign_in(client):
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/app/"
+
+
+@pytest.mark.django_db
+def test_a_customer_is_told_to_use_their_signing_link_or_the_hotline(client, settings):
+    settings.CUSTOMER_SERVICE_HOTLINE = "10086"
+    client.force_login(CustomerUserFactory())
+
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert b"open the signing link we sent you" in response.content
+    assert b'<a href="tel:10086">10086</a>' in response.content
+
+
+@pytest.mark.django_db
+def test_the_shell_sets_the_csrf_cookie_and_loads_the_app_module(client):
+    response = client.get("/app/")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-cache"
+    assert "csrftoken" in response.cookies
+    html = response.content.decode()
+    assert '<script type="module" src="/static/phone/main.js"></script>' in html
+    assert '<link rel="manifest" href="/app/manifest.webmanifest">' in html
+    assert "<style" not in html
+    assert " style=" not in html
+
+
+def test_the_manifest_installs_the_app_at_app(client):
+    response = client.get("/app/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="en")
+
+    body = json.loads(response.content)
+    assert response["Content-Type"] == "application/manifest+json"
+    assert body["start_url"] == "/app/"
+    assert body["scope"] == "/app/"
+    assert body["display"] == "standalone"
+    assert body["theme_color"] == "#0b5cad"
+    assert body["name"] == "Field service — technician"
+    assert [icon["sizes"] for icon in body["icons"]] == ["192x192", "512x512", "any"]
+    for icon in body["icons"]:
+        assert finders.find(icon["src"].removeprefix("/static/")), icon
+
+
+def test_the_service_worker_is_served_from_app_uncached_with_the_shell_list(client):
+    response = client.get("/app/sw.js")
+
+    script = response.content.decode()
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/javascript; charset=utf-8"
+    assert response["Cache-Control"] == "no-cache"
+    assert f'const VERSION = "{pages.shell_version()}";' in script
+    shell = json.loads(script.split("const SHELL = ", 1)[1].split(";\n", 1)[0])
+    assert shell[0] == "/app/"
+    assert "/static/phone/main.js" in shell
+    assert "/static/phone/screens/checklist.js" in shell
+    assert "/static/vendor/idb-8.0.4/index.js" in shell
+    for url in shell[1:]:
+        assert finders.find(url.removeprefix("/static/")), url
+
+
+def test_the_workers_version_changes_when_a_shell_file_changes(monkeypatch, tmp_path):
+    module = tmp_path / "main.js"
+    module.write_text("export const answer = 41;\n")
+    monkeypatch.setattr(pages, "shell_files", lambda: ["phone/main.js"])
+    monkeypatch.setattr(pages.finders, "find", lambda name: str(module))
+    before = pages._shell_version()
+
+    module.write_text("export const answer = 42;\n")
+
+    assert pages._shell_version() != before
+    assert pages._shell_version() == pages._shell_version()

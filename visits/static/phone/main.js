@@ -1,0 +1,214 @@
+// The phone app: who is signed in, the hash routes, the "waiting to send"
+// counter and the offline notice. Screens live in screens/*.js.
+
+import { fill, h } from "./dom.js";
+import { ApiError, NetworkError, get, request } from "./api.js";
+import { language, setLanguage, t } from "./i18n.js";
+import * as queue from "./queue.js";
+import { showSignIn } from "./screens/signin.js";
+import { showToday } from "./screens/today.js";
+import { showVisit } from "./screens/visit.js";
+import { showChecklist } from "./screens/checklist.js";
+import { showSignOff } from "./screens/signoff.js";
+import { showCard } from "./screens/card.js";
+import { showOutbox } from "./screens/outbox.js";
+
+const ME_KEY = "phone.me";
+// Set while a sign-out has not reached the server (signed out offline): until
+// it has, the app does not take the session it may still find for signed in.
+const SIGNED_OUT_KEY = "phone.signedOut";
+const screen = document.getElementById("screen");
+const pending = document.getElementById("pending");
+const offline = document.getElementById("offline");
+const languageButton = document.getElementById("language");
+const title = document.getElementById("title");
+
+const ROUTES = [
+  [/^#\/sign-in$/, () => showSignIn],
+  [/^#\/outbox$/, () => showOutbox],
+  [/^#\/tomorrow$/, () => showToday, () => ({ day: "tomorrow" })],
+  [/^#\/visits\/(\d+)\/checklist(?:\/(\d+))?$/, () => showChecklist, (m) => ({ visit: +m[1], item: m[2] ? +m[2] : null })],
+  [/^#\/visits\/(\d+)\/sign-off$/, () => showSignOff, (m) => ({ visit: +m[1] })],
+  [/^#\/visits\/(\d+)\/card$/, () => showCard, (m) => ({ visit: +m[1] })],
+  [/^#\/visits\/(\d+)$/, () => showVisit, (m) => ({ visit: +m[1] })],
+  [/^(#\/?)?$/, () => showToday, () => ({ day: "today" })],
+];
+
+const app = {
+  me: null,
+  navigate(hash) {
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+  async signedIn(me) {
+    localStorage.removeItem(SIGNED_OUT_KEY);
+    app.me = me;
+    localStorage.setItem(ME_KEY, JSON.stringify(me));
+    if (!sendToOwnPages(me)) {
+      queue.startFor(me.id);
+      app.navigate("#/");
+    }
+  },
+  async signOut() {
+    localStorage.setItem(SIGNED_OUT_KEY, "1");
+    await endServerSession();
+    await app.signedOut();
+  },
+  async signedOut() {
+    app.me = null;
+    localStorage.removeItem(ME_KEY);
+    queue.startFor(null);
+    // What the API answered for this user is theirs alone.
+    if ("caches" in window) await caches.delete("phone-api");
+    app.navigate("#/sign-in");
+  },
+  refresh: () => route(),
+};
+
+let cleanup = null;
+
+async function route() {
+  if (typeof cleanup === "function") cleanup();
+  cleanup = null;
+  const hash = location.hash;
+  if (!app.me && hash !== "#/sign-in") {
+    location.hash = "#/sign-in";
+    return;
+  }
+  if (app.me && hash === "#/sign-in") {
+    location.hash = "#/";
+    return;
+  }
+  for (const [pattern, screenOf, paramsOf] of ROUTES) {
+    const match = hash.match(pattern);
+    if (!match) continue;
+    fill(screen, h("p", { class: "loading" }, t("loading")));
+    try {
+      cleanup = await screenOf()(screen, app, paramsOf ? paramsOf(match) : {});
+    } catch (error) {
+      if (error instanceof ApiError && isSignInNeeded(error)) return app.signedOut();
+      showFailure(error);
+    }
+    // A screen that put the focus somewhere (an item to jump to) keeps it.
+    if (!screen.contains(document.activeElement)) screen.focus({ preventScroll: true });
+    return;
+  }
+  app.navigate("#/");
+}
+
+function isSignInNeeded(error) {
+  return error.status === 401 || (error.status === 403 && error.body?.code === "not_authenticated");
+}
+
+function showFailure(error) {
+  console.error(error);
+  const message =
+    error instanceof NetworkError ? t("network_error") : error.body?.detail || String(error.message);
+  fill(
+    screen,
+    h("h1", {}, t("app_title")),
+    h("p", { class: "notice error", role: "alert" }, message),
+    h("p", {}, h("a", { class: "button", href: "#/" }, t("back_to_today"))),
+  );
+}
+
+/** Someone other than a technician signed in: to their own pages. */
+function sendToOwnPages(me) {
+  if (me.role === "technician") return false;
+  const toAdmin = me.role === "dispatcher" || me.role === "admin";
+  fill(
+    screen,
+    h("p", { class: "notice" }, t(toAdmin ? "not_technician_dispatcher" : "not_technician_customer")),
+  );
+  location.assign(toAdmin ? "/admin/" : "/");
+  return true;
+}
+
+async function endServerSession() {
+  try {
+    await request("auth/session/", { method: "DELETE" });
+    localStorage.removeItem(SIGNED_OUT_KEY);
+  } catch (error) {
+    console.warn("sign-out not sent yet", error);
+  }
+}
+
+async function whoAmI() {
+  if (localStorage.getItem(SIGNED_OUT_KEY)) {
+    await endServerSession();
+    return null;
+  }
+  try {
+    return (await get("me/")).body;
+  } catch (error) {
+    if (error instanceof NetworkError) {
+      const kept = localStorage.getItem(ME_KEY);
+      return kept ? JSON.parse(kept) : null;
+    }
+    if (error instanceof ApiError && isSignInNeeded(error)) return null;
+    throw error;
+  }
+}
+
+async function showPending() {
+  const entries = await queue.entriesFor();
+  const blocked = entries.filter((entry) => entry.state === "blocked").length;
+  pending.hidden = entries.length === 0;
+  pending.dataset.count = String(entries.length);
+  pending.classList.toggle("blocked", blocked > 0);
+  fill(
+    pending,
+    h(
+      "a",
+      { href: "#/outbox" },
+      blocked ? t("pending_blocked", { n: blocked }) : t("pending", { n: entries.length }),
+    ),
+  );
+}
+
+function showNetwork() {
+  offline.hidden = navigator.onLine;
+  fill(offline, t("offline"));
+}
+
+function showChrome() {
+  document.documentElement.lang = language() === "en" ? "en" : "zh-Hans";
+  document.title = t("app_title");
+  fill(title, t("app_title"));
+  languageButton.hidden = false;
+  fill(languageButton, t("switch_language"));
+  languageButton.setAttribute("aria-label", t("switch_language_label"));
+  showNetwork();
+  showPending();
+}
+
+languageButton.addEventListener("click", () => {
+  setLanguage(language() === "en" ? "zh-hans" : "en");
+  showChrome();
+  route();
+});
+window.addEventListener("online", showNetwork);
+window.addEventListener("offline", showNetwork);
+window.addEventListener("hashchange", route);
+queue.subscribe((event) => {
+  if (event.type === "changed") showPending();
+  if (event.type === "signed-out") app.signedOut();
+});
+
+async function start() {
+  if ("serviceWorker" in navigator && document.body.dataset.serviceWorker) {
+    navigator.serviceWorker.register(document.body.dataset.serviceWorker, { scope: "/app/" }).catch((error) => {
+      console.warn("service worker not registered", error);
+    });
+  }
+  showChrome();
+  const me = await whoAmI();
+  if (me && !sendToOwnPages(me)) {
+    app.me = me;
+    localStorage.setItem(ME_KEY, JSON.stringify(me));
+    queue.startFor(me.id);
+  }
+  route();
+}
+
+start();
