@@ -1,17 +1,13 @@
 // The phone app: who is signed in, the hash routes, the "waiting to send"
-// counter and the offline notice. Screens live in screens/*.js.
+// counter and the offline notice. Screens live in screens/*.js; only Today is
+// loaded with the app, the others when first opened (the shell page preloads
+// Today's modules, the service worker keeps them all).
 
 import { fill, h } from "./dom.js";
 import { ApiError, NetworkError, get, request } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
 import * as queue from "./queue.js";
-import { showSignIn } from "./screens/signin.js";
-import { showToday } from "./screens/today.js";
-import { showVisit } from "./screens/visit.js";
-import { showChecklist } from "./screens/checklist.js";
-import { showSignOff } from "./screens/signoff.js";
-import { showCard } from "./screens/card.js";
-import { showOutbox } from "./screens/outbox.js";
+import { prefetchDay, showToday } from "./screens/today.js";
 
 const ME_KEY = "phone.me";
 // Set while a sign-out has not reached the server (signed out offline): until
@@ -23,15 +19,22 @@ const offline = document.getElementById("offline");
 const languageButton = document.getElementById("language");
 const title = document.getElementById("title");
 
+// Each route: its pattern, its screen (a promise: most are loaded on first
+// use) and the screen's parameters. Dynamic imports take a literal path so
+// that production's static storage rewrites it to the hashed file.
 const ROUTES = [
-  [/^#\/sign-in$/, () => showSignIn],
-  [/^#\/outbox$/, () => showOutbox],
-  [/^#\/tomorrow$/, () => showToday, () => ({ day: "tomorrow" })],
-  [/^#\/visits\/(\d+)\/checklist(?:\/(\d+))?$/, () => showChecklist, (m) => ({ visit: +m[1], item: m[2] ? +m[2] : null })],
-  [/^#\/visits\/(\d+)\/sign-off$/, () => showSignOff, (m) => ({ visit: +m[1] })],
-  [/^#\/visits\/(\d+)\/card$/, () => showCard, (m) => ({ visit: +m[1] })],
-  [/^#\/visits\/(\d+)$/, () => showVisit, (m) => ({ visit: +m[1] })],
-  [/^(#\/?)?$/, () => showToday, () => ({ day: "today" })],
+  [/^#\/sign-in$/, () => import("./screens/signin.js").then((m) => m.showSignIn)],
+  [/^#\/outbox$/, () => import("./screens/outbox.js").then((m) => m.showOutbox)],
+  [/^#\/tomorrow$/, async () => showToday, () => ({ day: "tomorrow" })],
+  [
+    /^#\/visits\/(\d+)\/checklist(?:\/(\d+))?$/,
+    () => import("./screens/checklist.js").then((m) => m.showChecklist),
+    (m) => ({ visit: +m[1], item: m[2] ? +m[2] : null }),
+  ],
+  [/^#\/visits\/(\d+)\/sign-off$/, () => import("./screens/signoff.js").then((m) => m.showSignOff), (m) => ({ visit: +m[1] })],
+  [/^#\/visits\/(\d+)\/card$/, () => import("./screens/card.js").then((m) => m.showCard), (m) => ({ visit: +m[1] })],
+  [/^#\/visits\/(\d+)$/, () => import("./screens/visit.js").then((m) => m.showVisit), (m) => ({ visit: +m[1] })],
+  [/^(#\/?)?$/, async () => showToday, () => ({ day: "today" })],
 ];
 
 const app = {
@@ -84,7 +87,10 @@ async function route() {
     if (!match) continue;
     fill(screen, h("p", { class: "loading" }, t("loading")));
     try {
-      cleanup = await screenOf()(screen, app, paramsOf ? paramsOf(match) : {});
+      const show = await screenOf();
+      // Another route may have started while the screen's module loaded.
+      if (location.hash !== hash) return;
+      cleanup = await show(screen, app, paramsOf ? paramsOf(match) : {});
     } catch (error) {
       if (error instanceof ApiError && isSignInNeeded(error)) return app.signedOut();
       showFailure(error);
@@ -202,6 +208,8 @@ async function start() {
     });
   }
   showChrome();
+  // Today's visits are asked for at once, alongside "who am I", not after it.
+  if (/^(#\/?)?$/.test(location.hash) && !localStorage.getItem(SIGNED_OUT_KEY)) prefetchDay("today");
   const me = await whoAmI();
   if (me && !sendToOwnPages(me)) {
     app.me = me;

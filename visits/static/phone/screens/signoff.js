@@ -8,11 +8,11 @@ import { fill, h } from "../dom.js";
 import { ApiError, NetworkError, get, request } from "../api.js";
 import { language, t } from "../i18n.js";
 import * as queue from "../queue.js";
-import { qrSvg } from "../qr.js";
 import { renderSigningForm } from "../../shared/signing-form.js";
 
 export async function showSignOff(screen, app, { visit: visitId }) {
-  const form = (await get(`visits/${visitId}/sign-off/`)).body;
+  const [answer] = await Promise.all([get(`visits/${visitId}/sign-off/`), useSigningStyles()]);
+  const form = answer.body;
   if (form.record) return app.navigate(`#/visits/${visitId}/card`);
   if (!form.summary) form.summary = summaryOf((await get(`visits/${visitId}/`)).body);
   const root = h("div", { class: "signing" });
@@ -54,6 +54,7 @@ export async function showSignOff(screen, app, { visit: visitId }) {
         idempotencyKey: crypto.randomUUID(),
       });
       const link = answer.body.url;
+      const { qrSvg } = await import("../qr.js");
       fill(
         linkPanel,
         h("p", {}, t("link_help")),
@@ -104,4 +105,22 @@ function summaryOf(visit) {
     technician_name: visit.technician.name,
     employee_number: visit.technician.employee_number,
   };
+}
+
+/** The signing form's styles, shared with the customer's signing page: added
+ * to the page when the first sign-off opens (the shell page does not load
+ * them, Today does not need them). */
+function useSigningStyles() {
+  const href = document.body.dataset.signingCss;
+  if (!href) return Promise.resolve();
+  let link = document.head.querySelector(`link[rel="stylesheet"][href="${href}"]`);
+  if (!link) {
+    link = h("link", { rel: "stylesheet", href });
+    link.loaded = new Promise((resolve) => {
+      link.addEventListener("load", resolve, { once: true });
+      link.addEventListener("error", resolve, { once: true });
+    });
+    document.head.append(link);
+  }
+  return link.loaded;
 }

@@ -6,9 +6,30 @@ import { clock, t } from "../i18n.js";
 import { callLink, localDay, mapLink, pendingSteps, stateBadge } from "../format.js";
 import * as queue from "../queue.js";
 
+// A request started before the screen (at the app's start), taken once.
+let prefetched = null;
+
+/** Starts asking for a day's visits now; the next showToday of that day uses the answer. */
+export function prefetchDay(day) {
+  const path = dayPath(day);
+  const answer = get(path);
+  answer.catch(() => {}); // showToday sees the failure, if it comes to ask
+  prefetched = { path, answer };
+}
+
+function dayPath(day) {
+  return `me/visits/?date=${localDay(day === "tomorrow" ? 1 : 0)}`;
+}
+
+function takePrefetched(path) {
+  const taken = prefetched;
+  prefetched = null;
+  return taken && taken.path === path ? taken.answer : null;
+}
+
 export async function showToday(screen, app, { day }) {
-  const date = localDay(day === "tomorrow" ? 1 : 0);
-  const answer = await get(`me/visits/?date=${date}`);
+  const path = dayPath(day);
+  const answer = await (takePrefetched(path) || get(path));
   const entries = await queue.entriesFor();
   const tabs = h(
     "nav",
