@@ -4,10 +4,10 @@
 // Today's modules, the service worker keeps them all).
 
 import { fill, h } from "./dom.js";
-import { ApiError, NetworkError, get, request } from "./api.js";
+import { API_CACHE, ApiError, NetworkError, get, request } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
 import * as queue from "./queue.js";
-import { prefetchDay, showToday } from "./screens/today.js";
+import { forgetKept, prefetchDay, showToday } from "./screens/today.js";
 
 const ME_KEY = "phone.me";
 // Set while a sign-out has not reached the server (signed out offline): until
@@ -60,9 +60,10 @@ const app = {
   async signedOut() {
     app.me = null;
     localStorage.removeItem(ME_KEY);
+    forgetKept();
     queue.startFor(null);
     // What the API answered for this user is theirs alone.
-    if ("caches" in window) await caches.delete("phone-api");
+    if ("caches" in window) await caches.delete(API_CACHE);
     app.navigate("#/sign-in");
   },
   refresh: () => route(),
@@ -147,10 +148,7 @@ async function whoAmI() {
   try {
     return (await get("me/")).body;
   } catch (error) {
-    if (error instanceof NetworkError) {
-      const kept = localStorage.getItem(ME_KEY);
-      return kept ? JSON.parse(kept) : null;
-    }
+    if (error instanceof NetworkError) return keptMe();
     if (error instanceof ApiError && isSignInNeeded(error)) return null;
     throw error;
   }
@@ -208,8 +206,30 @@ async function start() {
     });
   }
   showChrome();
+  const isSigningOut = Boolean(localStorage.getItem(SIGNED_OUT_KEY));
   // Today's visits are asked for at once, alongside "who am I", not after it.
-  if (/^(#\/?)?$/.test(location.hash) && !localStorage.getItem(SIGNED_OUT_KEY)) prefetchDay("today");
+  if (/^(#\/?)?$/.test(location.hash) && !isSigningOut) prefetchDay("today");
+  const kept = isSigningOut ? null : keptMe();
+  if (kept?.role === "technician") {
+    // Signed in on this phone before: open at once (Today draws what the phone
+    // kept), and let the server confirm who is signed in meanwhile.
+    app.me = kept;
+    queue.startFor(kept.id);
+    route();
+    const me = await whoAmI();
+    if (!me) return app.signedOut();
+    localStorage.setItem(ME_KEY, JSON.stringify(me));
+    if (me.id === kept.id && me.role === "technician") {
+      app.me = me;
+      return;
+    }
+    app.me = null;
+    if (sendToOwnPages(me)) return;
+    app.me = me;
+    queue.startFor(me.id);
+    route();
+    return;
+  }
   const me = await whoAmI();
   if (me && !sendToOwnPages(me)) {
     app.me = me;
@@ -217,6 +237,14 @@ async function start() {
     queue.startFor(me.id);
   }
   route();
+}
+
+function keptMe() {
+  try {
+    return JSON.parse(localStorage.getItem(ME_KEY));
+  } catch {
+    return null;
+  }
 }
 
 start();
