@@ -135,7 +135,6 @@ const STRINGS = {
       reschedule: "改约",
       reassign: "改派",
     },
-    kinds: { installation: "装机", repair: "修障" },
     leave_reasons: {
       find_cause: "查找故障原因",
       equipment_room_test: "去机房测试",
@@ -273,7 +272,6 @@ const STRINGS = {
       reschedule: "Reschedule",
       reassign: "Reassign",
     },
-    kinds: { installation: "Installation", repair: "Repair" },
     leave_reasons: {
       find_cause: "Find the cause of the fault",
       equipment_room_test: "Test at the equipment room",

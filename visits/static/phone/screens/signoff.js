@@ -14,7 +14,6 @@ export async function showSignOff(screen, app, { visit: visitId }) {
   const [answer] = await Promise.all([get(`visits/${visitId}/sign-off/`), useSigningStyles()]);
   const form = answer.body;
   if (form.record) return app.navigate(`#/visits/${visitId}/card`);
-  if (!form.summary) form.summary = summaryOf((await get(`visits/${visitId}/`)).body);
   const root = h("div", { class: "signing" });
   const status = h("div", { "aria-live": "polite" });
   const linkPanel = h("div", { class: "link-panel" });
@@ -83,27 +82,6 @@ export async function showSignOff(screen, app, { visit: visitId }) {
   renderSigningForm(root, { form, language: form.language || language(), onSubmit });
   return () => {
     isShown = false;
-  };
-}
-
-/** For a server whose sign-off form has no `summary` yet: the same facts,
- * taken from the visit. */
-function summaryOf(visit) {
-  const order = visit.work_order;
-  return {
-    work_order_number: order.number,
-    kind: order.kind,
-    kind_label: t(`kinds.${order.kind}`),
-    customer_name: order.customer_name,
-    address: order.address,
-    request: "",
-    work_done: [],
-    appointed_start: visit.appointed_start,
-    arrived_at: visit.arrived_at,
-    work_started_at: visit.work_started_at,
-    work_done_at: visit.work_done_at,
-    technician_name: visit.technician.name,
-    employee_number: visit.technician.employee_number,
   };
 }
 
