@@ -3,6 +3,7 @@ a whole visit from sign-in to the signed service card, working offline, a
 required item blocking "work done", both languages, accessibility, and
 another technician's visit staying invisible."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -296,7 +297,7 @@ def test_working_offline_everything_is_sent_once_when_the_network_returns(
         assert (answer.value, answer.version) == (True, 1)
     assert Photo.objects.filter(visit=visit, item=photo_item).count() == 1
     # The phone keeps and sends the 2400 x 1800 photo downscaled.
-    assert queued_photo_size == [1600, 1200, "image/jpeg"]
+    assert queued_photo_size == [1280, 960, "image/jpeg"]
     assert VisitEvent.objects.filter(visit=visit, kind="start_work").count() == 1
     visit.refresh_from_db()
     assert visit.state == "in_progress"
@@ -429,3 +430,88 @@ def test_writes_waiting_on_the_phone_are_only_ever_sent_for_whoever_made_them(
     assert sent_for_the_other is False
     assert ChecklistAnswer.objects.get(item=their_item).answered_by == other_technician
     assert ChecklistAnswer.objects.get(item=my_item).answered_by == technician
+
+
+# Every change of Today's "updated / saved" line, with the cards then on screen.
+FRESHNESS_LOG = """
+window.freshness = [];
+new MutationObserver(() => {
+    const hint = document.getElementById("freshness");
+    if (!hint || !hint.textContent) return;
+    const seen = [hint.textContent, hint.classList.contains("stale"),
+                  [...document.querySelectorAll(".visit-card .customer")].map(
+                      (name) => name.textContent)];
+    if (JSON.stringify(seen) !== JSON.stringify(window.freshness.at(-1))) {
+        window.freshness.push(seen);
+    }
+}).observe(document, {subtree: true, childList: true, characterData: true,
+                      attributes: true});
+"""
+
+
+def test_today_opens_from_the_phones_copy_and_then_shows_the_networks(
+    live_server, technician, phone
+):
+    visit = book(technician)
+    page = phone("en-US")
+    page.add_init_script(FRESHNESS_LOG)
+    sign_in_through_the_api(page, live_server, technician)
+    page.wait_for_selector("#freshness:has-text('Updated')")
+    first_start = page.evaluate("window.freshness")
+    old_name = visit.work_order.customer_name
+    order = visit.work_order
+    order.customer_name = "Renamed Since"  # the server's list changes
+    order.save(update_fields=["customer_name"])
+
+    page.reload()
+    page.wait_for_selector(".visit-card .customer:has-text('Renamed Since')")
+    page.wait_for_selector("#freshness:has-text('Updated')")
+    second_start = page.evaluate("window.freshness")
+
+    assert [(stale, names) for _, stale, names in first_start] == [(False, [old_name])]
+    assert re.fullmatch(r"Updated \d\d:\d\d", first_start[0][0])
+    # The kept list first, said to be saved and being updated, then the new one.
+    saved = next(seen for seen in second_start if seen[2])  # the first list drawn
+    updated = second_start[-1]
+    assert re.fullmatch(r"Showing data saved at \d\d:\d\d; updating…", saved[0])
+    assert saved[1:] == [True, [old_name]]
+    assert re.fullmatch(r"Updated \d\d:\d\d", updated[0])
+    assert updated[1:] == [False, ["Renamed Since"]]
+    assert not any(
+        text.startswith("Updated") and names == [old_name]
+        for text, _, names in second_start
+    )
+
+
+def test_today_offline_says_it_shows_saved_data_and_sign_out_drops_it(
+    live_server, technician, phone
+):
+    visit = book(technician)
+    page = phone("en-US")
+    sign_in_through_the_api(page, live_server, technician)
+    wait_for_the_service_worker(page)
+    page.reload()
+    page.wait_for_selector("#freshness:has-text('Updated')")
+
+    page.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#freshness:has-text('Offline')", timeout=TIMEOUT)
+    offline_hint = page.text_content("#freshness")
+    offline_customer = page.text_content(".visit-card .customer")
+    is_stale = page.evaluate(
+        "document.getElementById('freshness').classList.contains('stale')"
+    )
+    page.context.set_offline(False)
+    page.click("#sign-out")
+    page.wait_for_selector("#username")
+    kept_after_sign_out = page.evaluate(
+        "Object.keys(localStorage).filter((key) => key.startsWith('phone.kept.'))"
+    )
+
+    assert re.fullmatch(
+        r"Offline: showing data saved at \d\d:\d\d; it may be out of date\.",
+        offline_hint,
+    )
+    assert is_stale is True
+    assert offline_customer == visit.work_order.customer_name
+    assert kept_after_sign_out == []

@@ -3,6 +3,8 @@
 import functools
 import hashlib
 import json
+import posixpath
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -27,6 +29,14 @@ SHARED_FILES = [
     "shared/signing.css",
 ]
 THEME_COLOUR = "#0b5cad"
+# The module the shell page runs; what it imports statically is preloaded.
+ENTRY_MODULE = "phone/main.js"
+# `import … from "./x.js";`, `export … from "./x.js";`, `import "./x.js";` —
+# not `import("./x.js")`, which loads a screen when it is first opened.
+STATIC_IMPORT = re.compile(
+    r"""^\s*(?:(?:import|export)\s[^;]*?\sfrom\s*|import\s*)["'](\.{1,2}/[^"']+)["']\s*;""",
+    re.MULTILINE,
+)
 
 
 @require_GET
@@ -56,6 +66,24 @@ def shell_files() -> list[str]:
     return own + [name for name in SHARED_FILES if finders.find(name)]
 
 
+def _startup_modules() -> list[str]:
+    """The modules the app needs before it shows Today: the entry module and
+    everything it imports statically, as staticfiles names, in the order
+    found. The shell page preloads them (modulepreload), so the browser asks
+    for them all at once instead of one import level per round trip."""
+    known = set(shell_files())
+    found = [ENTRY_MODULE]
+    for name in found:  # grows while it is walked: breadth first
+        source = Path(finders.find(name)).read_text(encoding="utf-8")
+        for target in STATIC_IMPORT.findall(source):
+            imported = posixpath.normpath(
+                posixpath.join(posixpath.dirname(name), target)
+            )
+            if imported in known and imported not in found:
+                found.append(imported)
+    return found
+
+
 def _shell_version() -> str:
     """Changes whenever a shell file, the shell page or the worker changes, so a
     deploy makes phones fetch the new shell (the worker's bytes change)."""
@@ -78,6 +106,15 @@ def shell_version() -> str:
     return _shell_version() if settings.DEBUG else _cached_shell_version()
 
 
+@functools.cache
+def _cached_startup_modules() -> list[str]:
+    return _startup_modules()
+
+
+def startup_modules() -> list[str]:
+    return _startup_modules() if settings.DEBUG else _cached_startup_modules()
+
+
 @require_GET
 @ensure_csrf_cookie
 def app_shell(request: HttpRequest) -> HttpResponse:
@@ -89,7 +126,11 @@ def app_shell(request: HttpRequest) -> HttpResponse:
         {
             "version": shell_version(),
             "theme_colour": THEME_COLOUR,
-            "signing_css": bool(finders.find("shared/signing.css")),
+            "entry_module": static(ENTRY_MODULE),
+            "preloaded_modules": [static(name) for name in startup_modules()[1:]],
+            "signing_css": static("shared/signing.css")
+            if finders.find("shared/signing.css")
+            else "",
         },
     )
     response["Cache-Control"] = "no-cache"

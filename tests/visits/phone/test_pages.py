@@ -2,6 +2,7 @@
 the service worker."""
 
 import json
+import re
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -101,3 +102,25 @@ def test_the_workers_version_changes_when_a_shell_file_changes(monkeypatch, tmp_
 
     assert pages._shell_version() != before
     assert pages._shell_version() == pages._shell_version()
+
+
+PRELOAD = re.compile(r'<link rel="modulepreload" href="([^"]+)">')
+
+
+@pytest.mark.django_db
+def test_the_shell_preloads_the_modules_today_needs_and_no_others(client):
+    html = client.get("/app/").content.decode()
+
+    # What main.js imports statically, all the way down; the other screens,
+    # the signing form and the QR code library load when first opened.
+    assert PRELOAD.findall(html) == [
+        "/static/phone/dom.js",
+        "/static/phone/api.js",
+        "/static/phone/i18n.js",
+        "/static/phone/queue.js",
+        "/static/phone/screens/today.js",
+        "/static/vendor/idb-8.0.4/index.js",
+        "/static/phone/format.js",
+    ]
+    assert 'data-signing-css="/static/shared/signing.css"' in html
+    assert 'rel="stylesheet" href="/static/shared/signing.css"' not in html

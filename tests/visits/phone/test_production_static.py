@@ -55,3 +55,30 @@ def test_the_service_worker_caches_the_hashed_names(collected):
     assert f"/static/{manifest['vendor/idb-8.0.4/index.js']}" in shell
     for url in shell[1:]:
         assert (root / url.removeprefix("/static/")).is_file(), url
+
+
+@pytest.mark.django_db
+def test_the_shell_preloads_the_hashed_modules(collected):
+    root, manifest = collected
+
+    html = Client().get("/app/").content.decode()
+
+    preloaded = re.findall(r'<link rel="modulepreload" href="/static/([^"]+)">', html)
+    assert preloaded[0] == manifest["phone/dom.js"]
+    assert manifest["phone/screens/today.js"] in preloaded
+    assert manifest["phone/screens/visit.js"] not in preloaded
+    for name in preloaded:
+        assert (root / name).is_file(), name
+
+
+@pytest.mark.django_db
+def test_the_screens_loaded_on_first_use_are_the_hashed_files(collected):
+    root, manifest = collected
+    main = root / manifest["phone/main.js"]
+
+    loaded_later = re.findall(r"""import\(["']([^"']+)["']\)""", main.read_text())
+
+    assert len(loaded_later) == 6
+    for target in loaded_later:
+        imported = (main.parent / target).resolve().relative_to(root).as_posix()
+        assert imported in manifest.values(), target

@@ -5,6 +5,8 @@
 import { language } from "./i18n.js";
 
 export const API = document.body.dataset.api || "/api/v1/";
+/** The service worker's cache of API answers (sw.js names it the same). */
+export const API_CACHE = "phone-api";
 
 /** The request failed before any answer came (offline, DNS, reset). */
 export class NetworkError extends Error {}

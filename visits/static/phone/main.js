@@ -1,17 +1,13 @@
 // The phone app: who is signed in, the hash routes, the "waiting to send"
-// counter and the offline notice. Screens live in screens/*.js.
+// counter and the offline notice. Screens live in screens/*.js; only Today is
+// loaded with the app, the others when first opened (the shell page preloads
+// Today's modules, the service worker keeps them all).
 
 import { fill, h } from "./dom.js";
-import { ApiError, NetworkError, get, request } from "./api.js";
+import { API_CACHE, ApiError, NetworkError, get, request } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
 import * as queue from "./queue.js";
-import { showSignIn } from "./screens/signin.js";
-import { showToday } from "./screens/today.js";
-import { showVisit } from "./screens/visit.js";
-import { showChecklist } from "./screens/checklist.js";
-import { showSignOff } from "./screens/signoff.js";
-import { showCard } from "./screens/card.js";
-import { showOutbox } from "./screens/outbox.js";
+import { forgetKept, prefetchDay, showToday } from "./screens/today.js";
 
 const ME_KEY = "phone.me";
 // Set while a sign-out has not reached the server (signed out offline): until
@@ -23,15 +19,22 @@ const offline = document.getElementById("offline");
 const languageButton = document.getElementById("language");
 const title = document.getElementById("title");
 
+// Each route: its pattern, its screen (a promise: most are loaded on first
+// use) and the screen's parameters. Dynamic imports take a literal path so
+// that production's static storage rewrites it to the hashed file.
 const ROUTES = [
-  [/^#\/sign-in$/, () => showSignIn],
-  [/^#\/outbox$/, () => showOutbox],
-  [/^#\/tomorrow$/, () => showToday, () => ({ day: "tomorrow" })],
-  [/^#\/visits\/(\d+)\/checklist(?:\/(\d+))?$/, () => showChecklist, (m) => ({ visit: +m[1], item: m[2] ? +m[2] : null })],
-  [/^#\/visits\/(\d+)\/sign-off$/, () => showSignOff, (m) => ({ visit: +m[1] })],
-  [/^#\/visits\/(\d+)\/card$/, () => showCard, (m) => ({ visit: +m[1] })],
-  [/^#\/visits\/(\d+)$/, () => showVisit, (m) => ({ visit: +m[1] })],
-  [/^(#\/?)?$/, () => showToday, () => ({ day: "today" })],
+  [/^#\/sign-in$/, () => import("./screens/signin.js").then((m) => m.showSignIn)],
+  [/^#\/outbox$/, () => import("./screens/outbox.js").then((m) => m.showOutbox)],
+  [/^#\/tomorrow$/, async () => showToday, () => ({ day: "tomorrow" })],
+  [
+    /^#\/visits\/(\d+)\/checklist(?:\/(\d+))?$/,
+    () => import("./screens/checklist.js").then((m) => m.showChecklist),
+    (m) => ({ visit: +m[1], item: m[2] ? +m[2] : null }),
+  ],
+  [/^#\/visits\/(\d+)\/sign-off$/, () => import("./screens/signoff.js").then((m) => m.showSignOff), (m) => ({ visit: +m[1] })],
+  [/^#\/visits\/(\d+)\/card$/, () => import("./screens/card.js").then((m) => m.showCard), (m) => ({ visit: +m[1] })],
+  [/^#\/visits\/(\d+)$/, () => import("./screens/visit.js").then((m) => m.showVisit), (m) => ({ visit: +m[1] })],
+  [/^(#\/?)?$/, async () => showToday, () => ({ day: "today" })],
 ];
 
 const app = {
@@ -57,9 +60,10 @@ const app = {
   async signedOut() {
     app.me = null;
     localStorage.removeItem(ME_KEY);
+    forgetKept();
     queue.startFor(null);
     // What the API answered for this user is theirs alone.
-    if ("caches" in window) await caches.delete("phone-api");
+    if ("caches" in window) await caches.delete(API_CACHE);
     app.navigate("#/sign-in");
   },
   refresh: () => route(),
@@ -84,7 +88,10 @@ async function route() {
     if (!match) continue;
     fill(screen, h("p", { class: "loading" }, t("loading")));
     try {
-      cleanup = await screenOf()(screen, app, paramsOf ? paramsOf(match) : {});
+      const show = await screenOf();
+      // Another route may have started while the screen's module loaded.
+      if (location.hash !== hash) return;
+      cleanup = await show(screen, app, paramsOf ? paramsOf(match) : {});
     } catch (error) {
       if (error instanceof ApiError && isSignInNeeded(error)) return app.signedOut();
       showFailure(error);
@@ -141,10 +148,7 @@ async function whoAmI() {
   try {
     return (await get("me/")).body;
   } catch (error) {
-    if (error instanceof NetworkError) {
-      const kept = localStorage.getItem(ME_KEY);
-      return kept ? JSON.parse(kept) : null;
-    }
+    if (error instanceof NetworkError) return keptMe();
     if (error instanceof ApiError && isSignInNeeded(error)) return null;
     throw error;
   }
@@ -202,6 +206,30 @@ async function start() {
     });
   }
   showChrome();
+  const isSigningOut = Boolean(localStorage.getItem(SIGNED_OUT_KEY));
+  // Today's visits are asked for at once, alongside "who am I", not after it.
+  if (/^(#\/?)?$/.test(location.hash) && !isSigningOut) prefetchDay("today");
+  const kept = isSigningOut ? null : keptMe();
+  if (kept?.role === "technician") {
+    // Signed in on this phone before: open at once (Today draws what the phone
+    // kept), and let the server confirm who is signed in meanwhile.
+    app.me = kept;
+    queue.startFor(kept.id);
+    route();
+    const me = await whoAmI();
+    if (!me) return app.signedOut();
+    localStorage.setItem(ME_KEY, JSON.stringify(me));
+    if (me.id === kept.id && me.role === "technician") {
+      app.me = me;
+      return;
+    }
+    app.me = null;
+    if (sendToOwnPages(me)) return;
+    app.me = me;
+    queue.startFor(me.id);
+    route();
+    return;
+  }
   const me = await whoAmI();
   if (me && !sendToOwnPages(me)) {
     app.me = me;
@@ -209,6 +237,14 @@ async function start() {
     queue.startFor(me.id);
   }
   route();
+}
+
+function keptMe() {
+  try {
+    return JSON.parse(localStorage.getItem(ME_KEY));
+  } catch {
+    return null;
+  }
 }
 
 start();

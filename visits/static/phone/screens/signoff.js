@@ -8,13 +8,12 @@ import { fill, h } from "../dom.js";
 import { ApiError, NetworkError, get, request } from "../api.js";
 import { language, t } from "../i18n.js";
 import * as queue from "../queue.js";
-import { qrSvg } from "../qr.js";
 import { renderSigningForm } from "../../shared/signing-form.js";
 
 export async function showSignOff(screen, app, { visit: visitId }) {
-  const form = (await get(`visits/${visitId}/sign-off/`)).body;
+  const [answer] = await Promise.all([get(`visits/${visitId}/sign-off/`), useSigningStyles()]);
+  const form = answer.body;
   if (form.record) return app.navigate(`#/visits/${visitId}/card`);
-  if (!form.summary) form.summary = summaryOf((await get(`visits/${visitId}/`)).body);
   const root = h("div", { class: "signing" });
   const status = h("div", { "aria-live": "polite" });
   const linkPanel = h("div", { class: "link-panel" });
@@ -54,6 +53,7 @@ export async function showSignOff(screen, app, { visit: visitId }) {
         idempotencyKey: crypto.randomUUID(),
       });
       const link = answer.body.url;
+      const { qrSvg } = await import("../qr.js");
       fill(
         linkPanel,
         h("p", {}, t("link_help")),
@@ -85,23 +85,20 @@ export async function showSignOff(screen, app, { visit: visitId }) {
   };
 }
 
-/** For a server whose sign-off form has no `summary` yet: the same facts,
- * taken from the visit. */
-function summaryOf(visit) {
-  const order = visit.work_order;
-  return {
-    work_order_number: order.number,
-    kind: order.kind,
-    kind_label: t(`kinds.${order.kind}`),
-    customer_name: order.customer_name,
-    address: order.address,
-    request: "",
-    work_done: [],
-    appointed_start: visit.appointed_start,
-    arrived_at: visit.arrived_at,
-    work_started_at: visit.work_started_at,
-    work_done_at: visit.work_done_at,
-    technician_name: visit.technician.name,
-    employee_number: visit.technician.employee_number,
-  };
+/** The signing form's styles, shared with the customer's signing page: added
+ * to the page when the first sign-off opens (the shell page does not load
+ * them, Today does not need them). */
+function useSigningStyles() {
+  const href = document.body.dataset.signingCss;
+  if (!href) return Promise.resolve();
+  let link = document.head.querySelector(`link[rel="stylesheet"][href="${href}"]`);
+  if (!link) {
+    link = h("link", { rel: "stylesheet", href });
+    link.loaded = new Promise((resolve) => {
+      link.addEventListener("load", resolve, { once: true });
+      link.addEventListener("error", resolve, { once: true });
+    });
+    document.head.append(link);
+  }
+  return link.loaded;
 }
