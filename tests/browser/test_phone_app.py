@@ -10,7 +10,12 @@ import pytest
 from django.utils import timezone
 
 from tests.browser.conftest import axe_violations, horizontal_overflow, screenshot
-from tests.visits.checklists.checklist_helpers import answer_everything, book, jpeg
+from tests.visits.checklists.checklist_helpers import (
+    answer_everything,
+    book,
+    jpeg,
+    start_work,
+)
 from visits.models import ChecklistAnswer, Photo, SignOff, Visit, VisitEvent
 
 pytestmark = [
@@ -226,8 +231,7 @@ def test_the_customer_can_sign_on_their_own_phone_from_a_qr_code(
 ):
     visit = book(technician)
     api.as_user(technician)
-    for step in ("start-travel", "arrive", "start-work"):
-        assert api.post(f"/api/v1/visits/{visit.id}/actions/{step}/").status_code == 200
+    start_work(api, visit)
     answer_everything(api, visit)
     assert (
         api.post(f"/api/v1/visits/{visit.id}/actions/finish-work/").status_code == 200
@@ -308,8 +312,7 @@ def test_a_missing_required_item_blocks_work_done_and_the_app_jumps_to_it(
 ):
     visit = book(technician)
     api.as_user(technician)
-    for step in ("start-travel", "arrive", "start-work"):
-        assert api.post(f"/api/v1/visits/{visit.id}/actions/{step}/").status_code == 200
+    start_work(api, visit)
     answer_everything(api, visit, skip=("site_clean",))
     missing = visit.checklist.get(code="site_clean")
     page = phone("en-US")

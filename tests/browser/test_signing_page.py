@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from tests.browser.conftest import axe_violations, horizontal_overflow, screenshot
 from tests.factories import CustomerFactory, DispatcherFactory
-from tests.visits.checklists.checklist_helpers import answer_everything, book
+from tests.visits.checklists.checklist_helpers import (
+    answer_everything,
+    book,
+    start_work,
+)
 from visits.lifecycle import services
 from visits.models import SignOff, SignOffLink
 
@@ -46,8 +50,7 @@ def work_done_visit(api, technician, *, customer=None):
             by=DispatcherFactory(),
         )
     api.as_user(technician)
-    for step in ("start-travel", "arrive", "start-work"):
-        assert api.post(f"/api/v1/visits/{visit.id}/actions/{step}/").status_code == 200
+    start_work(api, visit)
     answer_everything(api, visit)
     assert (
         api.post(f"/api/v1/visits/{visit.id}/actions/finish-work/").status_code == 200

@@ -23,6 +23,13 @@ def book(technician, *, area_tier="urban", kind="repair", minutes_ahead=1):
     )
 
 
+def start_work(api, visit):
+    """The visit's technician (signed in on `api`) sets off, arrives and starts
+    work through the API, each step answered with 200."""
+    for step in ("start-travel", "arrive", "start-work"):
+        assert api.post(f"/api/v1/visits/{visit.id}/actions/{step}/").status_code == 200
+
+
 def item(visit, code) -> VisitChecklistItem:
     return visit.checklist.get(code=code)
 
