@@ -289,6 +289,17 @@ class ChecklistApi(APIView):
         return Response(checklist_body(visit))
 
 
+def captured_at_field() -> inputs.DateTimeField:
+    """The phone's time of an answer or a photo (both inputs take it)."""
+    return inputs.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the phone took it, on the phone's clock: corrected by "
+        "the request's `Device-Time` header when sent.",
+    )
+
+
 @extend_schema_serializer(
     component_name="ChecklistAnswerInput",
     examples=[
@@ -307,13 +318,7 @@ class AnswerInputSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=500
     )
-    captured_at = inputs.DateTimeField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="When the phone took it, on the phone's clock: corrected by "
-        "the request's `Device-Time` header when sent.",
-    )
+    captured_at = captured_at_field()
 
 
 def _answer(
@@ -523,13 +528,7 @@ class ChecklistBatchApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
 class PhotoInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG or PNG; metadata is removed.")
     item = serializers.IntegerField(required=False, allow_null=True, default=None)
-    captured_at = inputs.DateTimeField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="When the phone took it, on the phone's clock: corrected by "
-        "the request's `Device-Time` header when sent.",
-    )
+    captured_at = captured_at_field()
 
 
 class PhotoListCreateApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
