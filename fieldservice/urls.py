@@ -18,6 +18,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("healthz/background", health.healthz_background, name="healthz-background"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("console/", include(visits_urls.console_page_urlpatterns)),
     path("", include(visits_urls.public_urlpatterns)),
     path("api/v1/", include("accounts.urls")),
     path("api/v1/", include("visits.urls")),

@@ -378,6 +378,18 @@ CELERY_BEAT_SCHEDULE["escalate-overdue-complaints"] = {
     "task": "visits.tasks.complaints_escalate_task",
     "schedule": COMPLAINT_SCAN_SECONDS,
 }
+# --- The dispatcher's console (visits.console) ---------------------------------
+# Free time a booking keeps between one visit's expected end and the next
+# visit's start, for the technician to travel (the booking assistant, and every
+# booking, move and reassignment).
+TRAVEL_BUFFER_MINUTES = env.int("TRAVEL_BUFFER_MINUTES", default=30)
+# The day board marks a visit "at risk" when nobody has set off for it and its
+# appointed start is this close (the travel time that is left is short).
+BOARD_AT_RISK_MINUTES = env.int("BOARD_AT_RISK_MINUTES", default=30)
+# How often an open day board asks for changes.
+BOARD_REFRESH_SECONDS = env.int("BOARD_REFRESH_SECONDS", default=15)
+# A complaint clock with less than this left is shown as "due soon".
+COMPLAINT_DUE_SOON_HOURS = env.int("COMPLAINT_DUE_SOON_HOURS", default=12)
 # --- Health: heartbeats of the Celery worker and beat ---------------------------
 # Beat sends a heartbeat task this often; /healthz reports the worker's and beat's
 # heartbeat ages, and /healthz/background answers 503 when either is older than

@@ -118,3 +118,35 @@ def horizontal_overflow(page) -> int:
     return page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
+
+
+DESKTOP = {"viewport": {"width": 1440, "height": 900}}
+TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
+
+
+@pytest.fixture
+def desktop(phone):
+    """A desktop-sized browser context for the dispatcher's console, Chinese
+    first; `desktop("en-US")` for English, `desktop(**TABLET)` for a tablet.
+    Returns the context's page (CSP violations fail the test, as for phones)."""
+
+    def open_desktop(locale="zh-CN", **options):
+        page = phone(
+            locale, **{"is_mobile": False, "has_touch": False, **DESKTOP, **options}
+        )
+        page.script_errors = []
+        page.on("pageerror", lambda error: page.script_errors.append(str(error)))
+        return page
+
+    return open_desktop
+
+
+def sign_in_to_console(page, live_server, user, path="/console/"):
+    """Signs `user` in through the admin's sign-in form (the console's login)
+    and opens `path`. The factories' password is tests.factories' default."""
+    page.goto(f"{live_server.url}{path}")
+    page.wait_for_selector("#id_username")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "secret-pass-1")
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{path}*")

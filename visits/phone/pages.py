@@ -42,13 +42,13 @@ STATIC_IMPORT = re.compile(
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role to its pages: a technician to the app, a dispatcher or an
-    administrator to the admin, a customer to a page that says where to go;
+    administrator to the console, a customer to a page that says where to go;
     anyone not signed in to the app, which signs them in."""
     user = request.user
     if not user.is_authenticated or user.is_technician:
         return HttpResponseRedirect(reverse("phone-app"))
     if user.is_dispatcher:
-        return HttpResponseRedirect(reverse("admin:index"))
+        return HttpResponseRedirect(reverse("console-board"))
     return render(
         request,
         "phone/customer.html",

@@ -14,7 +14,7 @@ from visits.phone import pages
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("factory", "location"),
-    [(TechnicianFactory, "/app/"), (DispatcherFactory, "/admin/")],
+    [(TechnicianFactory, "/app/"), (DispatcherFactory, "/console/")],
 )
 def test_the_landing_page_sends_each_role_to_its_pages(client, factory, location):
     client.force_login(factory())

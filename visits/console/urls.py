@@ -1,0 +1,33 @@
+"""The console's pages (mounted at /console/) and its JSON endpoints (under
+/api/v1/console/)."""
+
+from django.urls import path
+
+from visits.console import pages
+
+# --- Pages ----------------------------------------------------------------------------
+page_urlpatterns = [
+    path("", pages.board, name="console-board"),
+    path("book/", pages.booking, name="console-booking"),
+    path("queues/", pages.queues, name="console-queues"),
+    path("visits/<int:pk>/", pages.visit, name="console-visit"),
+]
+
+# --- The day board's endpoints --------------------------------------------------------
+board_urlpatterns: list = []
+
+# --- The booking assistant's endpoints ------------------------------------------------
+booking_urlpatterns: list = []
+
+# --- The queues' endpoints ------------------------------------------------------------
+queue_urlpatterns: list = []
+
+# --- A visit's page's endpoints -------------------------------------------------------
+visit_urlpatterns: list = []
+
+urlpatterns = [
+    *board_urlpatterns,
+    *booking_urlpatterns,
+    *queue_urlpatterns,
+    *visit_urlpatterns,
+]

@@ -1,0 +1,1 @@
+// The board page: see visits/console/pages.py.

@@ -1,0 +1,1 @@
+// The booking page: see visits/console/pages.py.

@@ -1,0 +1,1 @@
+// The queues page: see visits/console/pages.py.

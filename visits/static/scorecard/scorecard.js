@@ -1,0 +1,1 @@
+// The scorecard page: see visits/scorecard/pages.py.
