@@ -252,6 +252,8 @@ SPECTACULAR_SETTINGS = {
         "VisitStateEnum": "visits.lifecycle.models.VISIT_STATE_CHOICES",
         "CallStateEnum": "visits.calls.models.CallState",
         "ComplaintStateEnum": "visits.complaints.models.ComplaintState",
+        "CallOutcomeEnum": "visits.calls.models.CallOutcome",
+        "CallBackOutcomeEnum": "visits.calls.models.CallBackOutcome",
     },
 }
 

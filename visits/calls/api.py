@@ -2,10 +2,16 @@
 customers' reschedule requests."""
 
 import django_filters
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.permissions import IsDispatcher
-from visits.calls.models import Call, RescheduleRequest
+from fieldservice.idempotency.api import IdempotentWritesMixin
+from visits.calls import services
+from visits.calls.models import Call, CallBackOutcome, RescheduleRequest
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -24,6 +30,10 @@ class CallSerializer(serializers.ModelSerializer):
             "last_error",
             "placed_at",
             "ended_at",
+            "called_back_at",
+            "called_back_by",
+            "call_back_outcome",
+            "call_back_note",
         ]
 
 
@@ -69,3 +79,38 @@ class RescheduleRequestListApi(generics.ListAPIView):
     queryset = RescheduleRequest.objects.select_related("visit__work_order").order_by(
         "requested_at", "id"
     )
+
+
+class CallBackInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=CallBackOutcome.choices)
+    rating = serializers.IntegerField(
+        min_value=1,
+        max_value=5,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The customer's rating, with outcome `rated` (follow-up calls).",
+    )
+    note = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
+
+
+class CallBackApi(IdempotentWritesMixin, APIView):
+    """Records the outcome of a dispatcher's call-back after a failed call:
+    `confirmed` or `reschedule_requested` (reminders; the latter writes a
+    reschedule request), `rated` with a rating (follow-up; a low one opens a
+    complaint), or `not_reached`. 409 for a call that did not fail or was
+    already called back."""
+
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(request=CallBackInputSerializer, responses=CallSerializer)
+    def post(self, request, pk: int):
+        call = get_object_or_404(Call, pk=pk)
+        serializer = CallBackInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        call = services.call_record_call_back(
+            call=call, by=request.user, **serializer.validated_data
+        )
+        return Response(CallSerializer(call).data)

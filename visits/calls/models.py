@@ -41,6 +41,26 @@ class CallOutcome(models.TextChoices):
     BUSY = "busy", _("Line busy")
 
 
+class CallBackOutcome(models.TextChoices):
+    """What came of a dispatcher's call-back after a call that failed."""
+
+    CONFIRMED = "confirmed", _("Reached: confirmed the appointment")
+    RESCHEDULE_REQUESTED = "reschedule_requested", _("Reached: asked for a new time")
+    RATED = "rated", _("Reached: rated the visit")
+    NOT_REACHED = "not_reached", _("Not reached")
+
+
+# Calls a dispatcher follows up by hand: failed ones, and answered ones where the
+# customer gave no valid keypad answer. A recorded call-back takes them out.
+NEEDS_CALL_BACK = (
+    models.Q(state=CallState.FAILED)
+    | models.Q(
+        state=CallState.COMPLETED,
+        outcome__in=[CallOutcome.NO_ANSWER, CallOutcome.NO_VALID_INPUT],
+    )
+) & models.Q(called_back_at__isnull=True)
+
+
 class Call(models.Model):
     """One call to make: a row first (written with the booking or sign-off that
     causes it), then a task. The beat scan claims due rows; the task places the
@@ -79,6 +99,22 @@ class Call(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     placed_at = models.DateTimeField(_("placed at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    called_back_at = models.DateTimeField(_("called back at"), null=True, blank=True)
+    called_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("called back by"),
+    )
+    call_back_outcome = models.CharField(
+        _("call-back outcome"),
+        max_length=24,
+        choices=CallBackOutcome.choices,
+        blank=True,
+    )
+    call_back_note = models.CharField(_("call-back note"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("call")
@@ -102,6 +138,16 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} {self.visit_id} @ {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def needs_call_back(self) -> bool:
+        """The row form of NEEDS_CALL_BACK."""
+        if self.called_back_at is not None:
+            return False
+        return self.state == CallState.FAILED or (
+            self.state == CallState.COMPLETED
+            and self.outcome in (CallOutcome.NO_ANSWER, CallOutcome.NO_VALID_INPUT)
+        )
 
 
 class CallWebhook(models.Model):

@@ -13,11 +13,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CompanySettings, User
+from accounts.policies import require_dispatcher
 from fieldservice import phones
+from fieldservice.errors import Conflict, InvalidInput
 from visits.calls import rules, scripts
-from visits.calls.models import Call, CallOutcome, CallState, RescheduleRequest
+from visits.calls.models import (
+    Call,
+    CallBackOutcome,
+    CallOutcome,
+    CallState,
+    RescheduleRequest,
+)
 from visits.calls.providers import (
     OutgoingCall,
     PermanentCallError,
@@ -493,3 +502,104 @@ def reschedule_requests_handle(*, visit: Visit, by: User | None, at: datetime) -
     return visit.reschedule_requests.filter(handled_at__isnull=True).update(
         handled_at=at, handled_by=by
     )
+
+
+# --- The dispatcher's call-back -------------------------------------------------------
+
+_REMINDER_CALL_BACKS = (
+    CallBackOutcome.CONFIRMED,
+    CallBackOutcome.RESCHEDULE_REQUESTED,
+    CallBackOutcome.NOT_REACHED,
+)
+CALL_BACK_OUTCOMES_BY_PURPOSE = {
+    CallPurpose.REMINDER_DAY_BEFORE: _REMINDER_CALL_BACKS,
+    CallPurpose.REMINDER_BEFORE_ARRIVAL: _REMINDER_CALL_BACKS,
+    CallPurpose.FOLLOW_UP: (CallBackOutcome.RATED, CallBackOutcome.NOT_REACHED),
+}
+
+
+def _check_call_back(call: Call, outcome: str, rating: int | None) -> None:
+    if outcome not in CallBackOutcome.values:
+        raise InvalidInput(
+            _("Unknown call-back outcome %(outcome)s.") % {"outcome": outcome},
+            code="outcome_invalid",
+        )
+    allowed = CALL_BACK_OUTCOMES_BY_PURPOSE[CallPurpose(call.purpose)]
+    if outcome not in allowed:
+        raise InvalidInput(
+            _("A call-back after a %(purpose)s cannot end with: %(outcome)s.")
+            % {
+                "purpose": call.get_purpose_display(),
+                "outcome": CallBackOutcome(outcome).label,
+            },
+            code="outcome_not_for_purpose",
+            extra={"allowed_outcomes": list(allowed)},
+        )
+    if outcome == CallBackOutcome.RATED:
+        if rating is None or not 1 <= rating <= 5:
+            raise InvalidInput(
+                _("Give the customer's rating, from 1 to 5."), code="rating_required"
+            )
+    elif rating is not None:
+        raise InvalidInput(
+            _("A rating is recorded only when the customer rated the visit."),
+            code="rating_not_expected",
+        )
+
+
+def call_record_call_back(
+    *,
+    call: Call,
+    by: User,
+    outcome: str,
+    rating: int | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> Call:
+    """A dispatcher called the customer back by hand after a call that failed
+    (or ended with no valid answer): records who, when and what came of it,
+    which takes the call out of the failed-calls queue. Asked for a new time:
+    a reschedule request, as if pressed on the keypad. Rated on a follow-up:
+    the rating counts, and a low one opens a complaint by the same rule as a
+    keypad rating (_complaint_from_follow_up). Refused (409, nothing written)
+    for a call that needs no call-back, or one already recorded."""
+    require_dispatcher(by)
+    with transaction.atomic():
+        call = _lock_for_placing(call.pk)
+        at = at or timezone.now()
+        if call.called_back_at is not None:
+            raise Conflict(
+                _("A call-back for this call was already recorded."),
+                code="already_called_back",
+            )
+        if not call.needs_call_back:
+            raise Conflict(
+                _("This call did not fail: there is no call-back to record."),
+                code="call_not_failed",
+            )
+        _check_call_back(call, outcome, rating)
+        if outcome == CallBackOutcome.RESCHEDULE_REQUESTED and call.visit.state not in (
+            VisitState.SCHEDULED,
+            VisitState.EN_ROUTE,
+        ):
+            raise Conflict(
+                _("The visit is no longer waiting to happen: it cannot be moved."),
+                code="visit_not_movable",
+            )
+        call.called_back_at = at
+        call.called_back_by = by
+        call.call_back_outcome = outcome
+        call.call_back_note = note.strip()[:500]
+        fields = ["called_back_at", "called_back_by", "call_back_outcome"]
+        fields.append("call_back_note")
+        if outcome == CallBackOutcome.RATED:
+            call.rating = rating
+            fields.append("rating")
+        call.save(update_fields=fields)
+        if outcome == CallBackOutcome.RESCHEDULE_REQUESTED:
+            RescheduleRequest.objects.get_or_create(
+                call=call, defaults={"visit": call.visit, "requested_at": at}
+            )
+        elif outcome == CallBackOutcome.RATED:
+            _complaint_from_follow_up(call, now=at)
+        return call

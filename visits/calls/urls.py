@@ -4,6 +4,7 @@ from visits.calls import api, webhooks
 
 urlpatterns = [
     path("calls/", api.CallListApi.as_view(), name="call-list"),
+    path("calls/<int:pk>/call-back/", api.CallBackApi.as_view(), name="call-call-back"),
     path(
         "reschedule-requests/",
         api.RescheduleRequestListApi.as_view(),

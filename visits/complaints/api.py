@@ -12,6 +12,7 @@ from fieldservice.idempotency.api import IdempotentWritesMixin
 from visits.complaints import selectors, services
 from visits.complaints.models import Complaint
 from visits.lifecycle.selectors import visible_visit_or_404
+from visits.signoffs.models import ConductConfirmation
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -120,3 +121,26 @@ class ComplaintResolveApi(ComplaintStepApi):
 
     def take_step(self, *, complaint, user, text):
         return services.complaint_resolve(complaint=complaint, by=user, resolution=text)
+
+
+class ConductComplaintApi(IdempotentWritesMixin, APIView):
+    """Opens the complaint for a conduct item the customer contested at
+    sign-off (201), or answers the one it already has (200). Dispatchers only."""
+
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(
+        request=None, responses={200: ComplaintSerializer, 201: ComplaintSerializer}
+    )
+    def post(self, request, pk: int):
+        item = get_object_or_404(
+            ConductConfirmation.objects.select_related("sign_off"), pk=pk
+        )
+        complaint, created = services.complaint_open_for_conduct(
+            item=item, by=request.user
+        )
+        complaint = selectors.complaints_visible_to(request.user).get(pk=complaint.pk)
+        return Response(
+            ComplaintSerializer(complaint).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

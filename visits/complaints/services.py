@@ -12,9 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.policies import require_dispatcher
-from fieldservice.errors import InvalidInput, InvalidTransition
+from fieldservice.errors import Conflict, InvalidInput, InvalidTransition
 from visits.complaints import policies, rules
-from visits.complaints.models import Complaint, ComplaintState, Holiday
+from visits.complaints.models import (
+    Complaint,
+    ComplaintSource,
+    ComplaintState,
+    Holiday,
+)
 from visits.lifecycle.models import Visit
 from visits.signoffs.models import ConductConfirmation
 
@@ -38,14 +43,15 @@ def complaint_open(
     by: User | None = None,
     call=None,
     rating: int | None = None,
+    conduct_item: ConductConfirmation | None = None,
 ) -> Complaint:
     """Opens a complaint with its clocks: a first response due within
     COMPLAINT_FIRST_RESPONSE_HOURS, a resolution within
-    COMPLAINT_RESOLUTION_WORKING_DAYS working days. Linked to the conduct item
-    the customer contested at sign-off, if any."""
+    COMPLAINT_RESOLUTION_WORKING_DAYS working days. Linked to `conduct_item`,
+    else to the first conduct item the customer contested at sign-off, if any."""
     at = at or timezone.now()
     holidays, working_weekends = working_calendar()
-    contested = (
+    contested = conduct_item or (
         ConductConfirmation.objects.filter(sign_off__visit=visit, is_confirmed=False)
         .order_by("id")
         .first()
@@ -80,6 +86,35 @@ def complaint_file(*, visit: Visit, by: User, description: str) -> Complaint:
         )
     source = policies.complaint_source_for(by, visit)
     return complaint_open(visit=visit, source=source, description=description, by=by)
+
+
+@transaction.atomic
+def complaint_open_for_conduct(
+    *, item: ConductConfirmation, by: User
+) -> tuple[Complaint, bool]:
+    """A dispatcher opens the complaint for a conduct item the customer contested
+    at sign-off. Idempotent: the item's complaint if it has one (opened this way
+    or by any complaint on the visit), else a new one. Returns (complaint,
+    created). Refuses an item the customer confirmed (409)."""
+    require_dispatcher(by)
+    visit = Visit.objects.select_for_update().get(pk=item.sign_off.visit_id)
+    if item.is_confirmed:
+        raise Conflict(
+            _("The customer confirmed this item: there is nothing to complain of."),
+            code="conduct_confirmed",
+        )
+    existing = Complaint.objects.filter(conduct_item=item).order_by("id").first()
+    if existing is not None:
+        return existing, False
+    description = item.text + (f": {item.comment}" if item.comment else "")
+    complaint = complaint_open(
+        visit=visit,
+        source=ComplaintSource.DISPATCHER,
+        description=description,
+        by=by,
+        conduct_item=item,
+    )
+    return complaint, True
 
 
 @transaction.atomic

@@ -14,4 +14,9 @@ urlpatterns = [
         api.ComplaintResolveApi.as_view(),
         name="complaint-resolve",
     ),
+    path(
+        "conduct-items/<int:pk>/complaint/",
+        api.ConductComplaintApi.as_view(),
+        name="conduct-item-complaint",
+    ),
 ]

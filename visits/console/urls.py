@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from visits.console import pages
+from visits.console import api, pages
 
 # --- Pages ----------------------------------------------------------------------------
 page_urlpatterns = [
@@ -20,7 +20,9 @@ board_urlpatterns: list = []
 booking_urlpatterns: list = []
 
 # --- The queues' endpoints ------------------------------------------------------------
-queue_urlpatterns: list = []
+queue_urlpatterns: list = [
+    path("queues/", api.QueuesApi.as_view(), name="console-queues-api"),
+]
 
 # --- A visit's page's endpoints -------------------------------------------------------
 visit_urlpatterns: list = []
