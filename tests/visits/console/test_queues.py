@@ -330,7 +330,7 @@ def test_a_refusal_comes_in_chinese_for_a_chinese_page(desk):
     )
 
     assert response.status_code == 409
-    assert response.json()["detail"] == "这通电话没有失败，无需记录回拨。"
+    assert response.json()["detail"] == "这通电话没有失败，无需记录回拨。"  # noqa: RUF001
 
 
 def test_only_a_dispatcher_records_a_call_back(api):
