@@ -1,13 +1,21 @@
 """The console's JSON endpoints, under /api/v1/console/. Dispatchers only;
 writes go through the sub-domains' services."""
 
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsDispatcher
+from visits.calls.api import CallSerializer
+from visits.checklists.api import ChecklistItemOutputSerializer
+from visits.complaints.api import ComplaintSerializer
 from visits.console import selectors
+from visits.lifecycle.api import VisitDetailOutputSerializer
+from visits.lifecycle.rules import VisitState
+from visits.signoffs import policies as signoff_policies
+from visits.signoffs.models import SignOff
 
 # --- The day board ----------------------------------------------------------------
 
@@ -115,3 +123,96 @@ class QueuesApi(APIView):
 
 
 # --- A visit's page ---------------------------------------------------------------
+
+
+class ConductConfirmationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    text = serializers.CharField()
+    is_confirmed = serializers.BooleanField()
+    comment = serializers.CharField(allow_blank=True)
+
+
+class EvidenceSignOffSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    signed_at = serializers.DateTimeField()
+    signer_name = serializers.CharField()
+    channel = serializers.CharField()
+    channel_label = serializers.CharField(source="get_channel_display")
+    record_sha256 = serializers.CharField(source="snapshot_sha256")
+    has_contested_conduct = serializers.BooleanField()
+    conduct = ConductConfirmationSerializer(many=True, source="conduct.all")
+    verify_url = serializers.SerializerMethodField()
+
+    def get_verify_url(self, sign_off: SignOff) -> str:
+        return reverse("verify", args=[sign_off.snapshot_sha256])
+
+
+class StageSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class VisitActionsSerializer(serializers.Serializer):
+    cancel = serializers.BooleanField()
+    close = serializers.BooleanField()
+    sign_off_link = serializers.BooleanField()
+    receipt = serializers.BooleanField()
+    service_card = serializers.BooleanField()
+    file_complaint = serializers.BooleanField()
+
+
+class VisitEvidenceSerializer(serializers.Serializer):
+    visit = VisitDetailOutputSerializer()
+    day = serializers.DateField(help_text="The appointed local day (the board's).")
+    customer_language = serializers.CharField(
+        source="visit.work_order.customer.language"
+    )
+    stages = StageSerializer(many=True)
+    checklist = ChecklistItemOutputSerializer(many=True)
+    calls = CallSerializer(many=True)
+    complaints = ComplaintSerializer(many=True)
+    sign_off = EvidenceSignOffSerializer(allow_null=True)
+    actions = serializers.SerializerMethodField()
+    receipt_url = serializers.SerializerMethodField()
+    service_card_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(VisitActionsSerializer)
+    def get_actions(self, evidence: dict) -> dict:
+        """What the console offers on this visit now, as the services allow it."""
+        visit = evidence["visit"]
+        user = self.context["request"].user
+        steps = VisitDetailOutputSerializer(
+            context=self.context
+        ).get_allowed_transitions(visit)
+        return {
+            "cancel": "cancel" in steps,
+            "close": "close" in steps,
+            "sign_off_link": visit.state == VisitState.WORK_DONE
+            and signoff_policies.can_make_link(user, visit),
+            "receipt": evidence["sign_off"] is not None,
+            "service_card": True,
+            "file_complaint": True,
+        }
+
+    def get_receipt_url(self, evidence: dict) -> str:
+        return reverse("visit-receipt-pdf", args=[evidence["visit"].pk])
+
+    def get_service_card_url(self, evidence: dict) -> str:
+        return reverse("visit-service-card-pdf", args=[evidence["visit"].pk])
+
+
+class VisitEvidenceApi(APIView):
+    """One visit's evidence for the console's visit page and the board's side
+    panel: times and punctuality, checklist answers with photos, leaves, the
+    event log, calls, complaints, the sign-off with every conduct confirmation,
+    and the actions the dispatcher may take now. Dispatchers only."""
+
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(responses=VisitEvidenceSerializer, operation_id="console_visit")
+    def get(self, request, pk: int):
+        evidence = selectors.visit_evidence(request.user, pk)
+        return Response(
+            VisitEvidenceSerializer(evidence, context={"request": request}).data
+        )

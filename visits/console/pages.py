@@ -97,6 +97,72 @@ def booking(request: HttpRequest) -> HttpResponse:
 # --- The queues ---------------------------------------------------------------------
 
 
+def queue_strings() -> dict[str, str]:
+    """The queues page's words ({name} is filled in by console/strings.js)."""
+    return {
+        "queues": _("Queues"),
+        "tab_complaints": _("Complaints"),
+        "tab_reschedule_requests": _("Requests for a new time"),
+        "tab_failed_calls": _("Calls to call back"),
+        "tab_contested_conduct": _("Contested conduct"),
+        "overdue_count": _("{count} overdue"),
+        "refreshed_at": _("Clocks read at {time}; they refresh every minute."),
+        "duration_days": _("{days} d {hours} h"),
+        "duration_hours": _("{hours} h {minutes} min"),
+        "duration_minutes": _("{minutes} min"),
+        "time_left": _("{time} left"),
+        "overdue_by": _("overdue by {time}"),
+        "clock_met": _("answered with {margin} to spare"),
+        "clock_missed": _("answered {time} late"),
+        "status_met": _("Met"),
+        "status_missed": _("Missed"),
+        "status_overdue": _("Overdue"),
+        "status_due_soon": _("Due soon"),
+        "status_running": _("Running"),
+        "due_at": _("due {time}"),
+        "refused": _("Refused."),
+        "network_error": _("No answer from the server. Try again."),
+        "visit": _("Visit"),
+        "customer": _("Customer"),
+        "technician": _("Technician"),
+        "complaint": _("Complaint"),
+        "first_response": _("First response (48 h)"),
+        "resolution_clock": _("Resolution (7 working days)"),
+        "action": _("Action"),
+        "respond": _("Send the first response"),
+        "response": _("First response to the customer"),
+        "resolve": _("Resolve"),
+        "resolution": _("Resolution"),
+        "rating": _("rated {rating}"),
+        "contested": _("Contested: {item}"),
+        "responded_with": _("Responded: {text}"),
+        "no_complaints": _("No open complaints."),
+        "requested_at": _("Asked"),
+        "waiting_for": _("waiting for {time}"),
+        "move_on_board": _("Move on the day board"),
+        "find_a_time": _("Find a time"),
+        "no_reschedule_requests": _("No requests for a new time."),
+        "call": _("Call"),
+        "attempts": _("Attempts"),
+        "last_error": _("Last error"),
+        "call_back_outcome": _("What came of the call-back"),
+        "outcome_confirmed": _("Reached: confirmed the appointment"),
+        "outcome_reschedule_requested": _("Reached: asked for a new time"),
+        "outcome_rated": _("Reached: rated the visit"),
+        "outcome_not_reached": _("Not reached"),
+        "customer_rating": _("Customer's rating (1 to 5)"),
+        "note": _("Note"),
+        "record_call_back": _("Record the call-back"),
+        "no_failed_calls": _("No calls to call back."),
+        "contested_item": _("Contested item"),
+        "customer_said": _("Customer said: {comment}"),
+        "signed_by": _("Signed by {name}, {time}"),
+        "open_complaint": _("Open a complaint"),
+        "go_to_complaint": _("Go to complaint {id}"),
+        "no_contested_conduct": _("No contested conduct items."),
+    }
+
+
 @dispatcher_page
 def queues(request: HttpRequest) -> HttpResponse:
     return console_render(
@@ -105,6 +171,7 @@ def queues(request: HttpRequest) -> HttpResponse:
         title=_("Queues"),
         section="queues",
         module="console/queues.js",
+        strings=queue_strings(),
     )
 
 

@@ -5,12 +5,17 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User
 from visits.calls.models import NEEDS_CALL_BACK, Call, RescheduleRequest
+from visits.checklists.models import ChecklistStage
+from visits.checklists.selectors import checklist_items_for
 from visits.complaints.models import Complaint, ComplaintState
 from visits.console import rules
-from visits.signoffs.models import ConductConfirmation
+from visits.lifecycle.selectors import visit_detail_queryset
+from visits.signoffs.models import ConductConfirmation, SignOff
 
 # --- The day board ----------------------------------------------------------------
 
@@ -198,3 +203,46 @@ def queues(*, now: datetime | None = None) -> dict:
 
 
 # --- A visit's page: its evidence -------------------------------------------------
+
+
+def _sign_off_of(visit) -> SignOff | None:
+    try:
+        return visit.sign_off
+    except SignOff.DoesNotExist:
+        return None
+
+
+def visit_evidence(user: User, pk: int) -> dict:
+    """Everything a dispatcher reads about one visit: the visit with its leaves
+    and event log, the checklist with answers and photos, calls, complaints and
+    the sign-off with every conduct confirmation. A fixed number of queries
+    (ten), whatever the visit holds; someone else's visit is a 404."""
+    visit = get_object_or_404(
+        visit_detail_queryset(user)
+        .select_related("work_order__customer", "sign_off")
+        .prefetch_related(
+            Prefetch("calls", queryset=Call.objects.order_by("due_at", "id")),
+            Prefetch(
+                "complaints",
+                queryset=Complaint.objects.select_related(
+                    "visit__work_order", "conduct_item"
+                ).order_by("opened_at", "id"),
+            ),
+            Prefetch(
+                "sign_off__conduct",
+                queryset=ConductConfirmation.objects.order_by("id"),
+            ),
+        ),
+        pk=pk,
+    )
+    return {
+        "visit": visit,
+        "day": _visit_day(visit),
+        "stages": [
+            {"value": value, "label": label} for value, label in ChecklistStage.choices
+        ],
+        "checklist": list(checklist_items_for(visit)),
+        "calls": list(visit.calls.all()),
+        "complaints": list(visit.complaints.all()),
+        "sign_off": _sign_off_of(visit),
+    }

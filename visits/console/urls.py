@@ -25,7 +25,9 @@ queue_urlpatterns: list = [
 ]
 
 # --- A visit's page's endpoints -------------------------------------------------------
-visit_urlpatterns: list = []
+visit_urlpatterns: list = [
+    path("visits/<int:pk>/", api.VisitEvidenceApi.as_view(), name="console-visit-api"),
+]
 
 urlpatterns = [
     *board_urlpatterns,
