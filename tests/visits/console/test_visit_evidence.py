@@ -65,9 +65,8 @@ def test_a_booked_visit_offers_cancel_and_no_receipt(desk, django_assert_num_que
     assert body["actions"]["cancel"] is True
     assert body["actions"]["receipt"] is False
     assert body["actions"]["sign_off_link"] is False
-    assert body["checklist"] and all(
-        item["answer"] is None for item in body["checklist"]
-    )
+    assert body["checklist"]
+    assert all(item["answer"] is None for item in body["checklist"])
     assert len(body["calls"]) == Call.objects.filter(visit=visit).count()
 
 
