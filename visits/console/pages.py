@@ -14,6 +14,21 @@ from django.views.decorators.http import require_GET
 
 from accounts.policies import DISPATCHERS_ONLY, can_dispatch
 from fieldservice.errors import NotAllowed
+from visits.calls.models import (
+    CALL_PURPOSE_CHOICES,
+    CallBackOutcome,
+    CallOutcome,
+    CallState,
+)
+from visits.complaints.models import ComplaintSource, ComplaintState
+from visits.lifecycle.models import (
+    PUNCTUALITY_CHOICES,
+    TIME_SOURCE_CHOICES,
+    VISIT_STATE_CHOICES,
+    LeaveReason,
+    VisitEventKind,
+    VisitKind,
+)
 
 
 def dispatcher_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -178,6 +193,109 @@ def queues(request: HttpRequest) -> HttpResponse:
 # --- A visit's page ---------------------------------------------------------------
 
 
+# The labels of the codes the visit's evidence carries, as `v_<group>_<code>`.
+VISIT_CHOICE_LABELS = {
+    "state": VISIT_STATE_CHOICES,
+    "kind": VisitKind.choices,
+    "punctuality": PUNCTUALITY_CHOICES,
+    "source": TIME_SOURCE_CHOICES,
+    "event": VisitEventKind.choices,
+    "leave": LeaveReason.choices,
+    "purpose": CALL_PURPOSE_CHOICES,
+    "call": CallState.choices,
+    "outcome": CallOutcome.choices,
+    "callback": CallBackOutcome.choices,
+    "complaint": ComplaintState.choices,
+    "complaint_source": ComplaintSource.choices,
+}
+
+
+def visit_strings() -> dict[str, str]:
+    """The words of console/visit.js, on the visit's page and wherever else it
+    is mounted (the day board's side panel merges these into its own)."""
+    strings = {
+        f"v_{group}_{value}": str(label)
+        for group, choices in VISIT_CHOICE_LABELS.items()
+        for value, label in choices
+    }
+    strings.update(
+        {
+            "v_loading": _("Loading the visit…"),
+            "v_refused": _("Refused."),
+            "v_network_error": _("No answer from the server. Try again."),
+            "v_customer": _("Customer"),
+            "v_technician": _("Technician"),
+            "v_times": _("Times"),
+            "v_appointed": _("Appointed"),
+            "v_window": _("{start} to {end}"),
+            "v_en_route": _("On the way"),
+            "v_arrived": _("Arrived"),
+            "v_deviation": _("{minutes} min"),
+            "v_time_source": _("time from: {source}"),
+            "v_late_reason": _("Reason for lateness: {reason}"),
+            "v_work_started": _("Work started"),
+            "v_work_done": _("Work done"),
+            "v_signed": _("Signed"),
+            "v_closed": _("Closed"),
+            "v_ended_reason": _("Reason"),
+            "v_not_yet": _("not yet"),
+            "v_actions": _("Actions"),
+            "v_cancel": _("Cancel the visit"),
+            "v_cancel_reason": _("Why is it cancelled?"),
+            "v_close": _("Close the visit"),
+            "v_close_note": _("Note (optional)"),
+            "v_sign_off_link": _("Create a signing link"),
+            "v_sign_off_link_ready": _(
+                "The customer opens this link or scans the code to sign on their "
+                "own phone. Valid until {time}, once."
+            ),
+            "v_qr_label": _("QR code of the signing link"),
+            "v_receipt": _("Download the receipt (PDF)"),
+            "v_service_card": _("Download the service card (PDF)"),
+            "v_file_complaint": _("File a complaint for the customer"),
+            "v_complaint_text": _("What does the customer complain of?"),
+            "v_done": _("Done."),
+            "v_complaint_filed": _("Complaint {id} filed; its clocks are running."),
+            "v_checklist": _("Checklist"),
+            "v_no_answer": _("not answered"),
+            "v_yes": _("Yes"),
+            "v_no": _("No"),
+            "v_photo_of": _("Photo: {item}"),
+            "v_required": _("required"),
+            "v_leaves": _("Temporary leaves"),
+            "v_left_at": _("Left"),
+            "v_returned_at": _("Returned"),
+            "v_returning": _("Returning"),
+            "v_fix_deadline": _("Fix deadline"),
+            "v_note": _("Note"),
+            "v_events": _("Event log"),
+            "v_event": _("Event"),
+            "v_at": _("At"),
+            "v_by": _("By"),
+            "v_calls": _("Calls"),
+            "v_due": _("Due"),
+            "v_attempts": _("Attempts"),
+            "v_rating": _("Rating"),
+            "v_call_back": _("Call-back"),
+            "v_complaints": _("Complaints"),
+            "v_opened": _("Opened"),
+            "v_response": _("First response"),
+            "v_resolution": _("Resolution"),
+            "v_sign_off": _("Sign-off"),
+            "v_signer": _("Signed by {name} ({channel}), record {number}"),
+            "v_conduct": _("Conduct confirmed by the customer"),
+            "v_confirmed": _("Confirmed"),
+            "v_contested": _("Contested"),
+            "v_contested_because": _("Contested: {comment}"),
+            "v_verify": _("Verify the signed record"),
+            "v_not_signed": _("Not signed yet."),
+            "v_none": _("None."),
+            "v_open_page": _("Open the visit's page"),
+        }
+    )
+    return strings
+
+
 @dispatcher_page
 def visit(request: HttpRequest, pk: int) -> HttpResponse:
     return console_render(
@@ -186,5 +304,6 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Visit"),
         section="board",
         module="console/visit-page.js",
+        strings=visit_strings(),
         context={"visit_id": pk},
     )

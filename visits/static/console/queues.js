@@ -70,12 +70,17 @@ function customerCell(visit) {
   );
 }
 
+function messages(value) {
+  if (Array.isArray(value)) return value.flatMap(messages);
+  if (value && typeof value === "object") return Object.values(value).flatMap(messages);
+  return [String(value)];
+}
+
 function refusalText(error) {
   if (error instanceof ApiError) {
-    const fields = Object.entries(error.body || {})
-      .filter(([key, value]) => !["code", "detail"].includes(key) && Array.isArray(value))
-      .map(([key, value]) => `${key}: ${value.join(" ")}`);
-    return error.body?.detail || fields.join("; ") || t("refused");
+    // A form's field errors read better without the field's name.
+    if (error.body?.fields) return messages(error.body.fields).join(" ");
+    return error.body?.detail || t("refused");
   }
   return t("network_error");
 }
