@@ -56,7 +56,7 @@ def test_a_complaint_answered_from_its_queue_stops_its_first_response_clock(
     due_soon.refresh_from_db()
     assert due_soon.first_responded_at is None
 
-    row.locator("textarea[name=text]").fill("已致电客户，明天上门复查")
+    row.locator("textarea[name=text]").fill("已致电客户并道歉")
     row.locator("button[type=submit]").click()
     page.wait_for_selector(
         f"#complaint-{due_soon.id}[data-state=responded] [data-clock=first_response][data-status=met]",
@@ -64,7 +64,7 @@ def test_a_complaint_answered_from_its_queue_stops_its_first_response_clock(
     )
     due_soon.refresh_from_db()
     assert due_soon.first_responded_at is not None
-    assert due_soon.response == "已致电客户，明天上门复查"
+    assert due_soon.response == "已致电客户并道歉"
     assert (
         "已达标"
         in page.locator(
