@@ -47,8 +47,8 @@ def test_demo_data_has_todays_visits_in_several_states_and_prints_the_logins(set
         assert username in output
         assert User.objects.get(username=username).check_password("fieldservice-demo")
     assert RescheduleRequest.objects.filter(handled_at__isnull=True).count() == 1
-    assert Complaint.objects.get().source == "dispatcher"
-    assert Call.objects.filter(purpose="follow_up").count() == 1
+    assert Complaint.objects.filter(source="dispatcher").exists()
+    assert Call.objects.filter(purpose="follow_up").exists()
     # Made through the services: every visit has its history.
     assert not Visit.objects.filter(events__isnull=True).exists()
 

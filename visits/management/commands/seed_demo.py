@@ -22,7 +22,7 @@ from visits.checklists import services as checklist
 from visits.checklists.models import ItemKind
 from visits.complaints import services as complaint_services
 from visits.lifecycle import services
-from visits.lifecycle.models import LeaveReason, VisitKind
+from visits.lifecycle.models import LeaveReason, VisitKind, WorkOrder
 from visits.signoffs import services as signoff
 from visits.signoffs.models import Promotion
 
@@ -132,6 +132,7 @@ class Command(BaseCommand):
                 self._load()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_logins()
+        self._queue_demo()
 
     def _load(self) -> None:
         company = CompanySettings.load()
@@ -383,3 +384,139 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {PASSWORD}):")
         for username, what in rows:
             self.stdout.write(f"  {username:<12} {what}")
+
+    # --- The console's queues --------------------------------------------------------
+
+    QUEUE_DEMO_ORDER = "客厅光猫移位，重新布线"
+
+    def _queue_demo(self) -> None:
+        """Work for the console's queues: two signed visits of the last days, one
+        with two conduct items contested; a complaint near its first-response
+        deadline, an overdue one, and a follow-up call that failed. Once only."""
+        dispatcher = User.objects.filter(username="dispatcher").first()
+        if (
+            dispatcher is None
+            or WorkOrder.objects.filter(description=self.QUEUE_DEMO_ORDER).exists()
+        ):
+            return
+        li = User.objects.get(username="lina")
+        wang = User.objects.get(username="wangqiang")
+        now = timezone.now().replace(second=0, microsecond=0)
+        with transaction.atomic():
+            customers = (
+                accounts_services.customer_create(
+                    name="郑晓东",
+                    phone="13900000008",
+                    address="武汉市武昌区中北路 66 号 2 栋 803",
+                    area_tier=AreaTier.URBAN,
+                ),
+                accounts_services.customer_create(
+                    name="何芳",
+                    phone="13900000009",
+                    address="武汉市汉阳区钟家村 18 号 1 单元 502",
+                    area_tier=AreaTier.URBAN,
+                ),
+            )
+
+            def signed(customer, technician, start, description, contested=()):
+                work_order = services.work_order_create(
+                    customer=customer,
+                    kind=VisitKind.REPAIR,
+                    description=description,
+                    by=dispatcher,
+                )
+                visit = services.visit_schedule(
+                    work_order=work_order,
+                    technician=technician,
+                    appointed_start=start,
+                    by=dispatcher,
+                    now=start - timedelta(days=1),
+                )
+                services.visit_start_travel(
+                    visit=visit, by=technician, at=start - timedelta(minutes=20)
+                )
+                services.visit_arrive(
+                    visit=visit, by=technician, at=start + timedelta(minutes=2)
+                )
+                services.visit_start_work(
+                    visit=visit, by=technician, at=start + timedelta(minutes=5)
+                )
+                answer_checklist(visit)
+                services.visit_finish_work(
+                    visit=visit, by=technician, at=start + timedelta(minutes=50)
+                )
+                comments = dict(contested)
+                signoff.visit_sign_off(
+                    visit=visit,
+                    by=technician,
+                    at=start + timedelta(minutes=55),
+                    data=signoff.SignOffInput(
+                        signer_name=customer.name,
+                        signature_png=_demo_signature(),
+                        consent_version=signoff.current_consent().version,
+                        conduct=[
+                            {
+                                "code": question["code"],
+                                "confirmed": question["code"] not in comments,
+                                "comment": comments.get(question["code"], ""),
+                            }
+                            for question in signoff.conduct_questions(visit)
+                        ],
+                    ),
+                )
+                return visit
+
+            three_days_ago = timezone.localtime(now - timedelta(days=3)).replace(
+                hour=10, minute=0
+            )
+            contested = signed(
+                customers[0],
+                li,
+                three_days_ago,
+                self.QUEUE_DEMO_ORDER,
+                contested=[
+                    ("shoe_covers", "进门没有穿鞋套"),
+                    ("site_clean", "地上留有线头"),
+                ],
+            )
+            yesterday = timezone.localtime(now - timedelta(days=1)).replace(
+                hour=9, minute=0
+            )
+            rated = signed(customers[1], wang, yesterday, "宽带测速只有 50M")
+            # The follow-up calls: the first answered, the second failed.
+            Call.objects.filter(visit=contested, purpose="follow_up").update(
+                state=CallState.COMPLETED,
+                attempts=1,
+                outcome="rated",
+                rating=3,
+                placed_at=three_days_ago + timedelta(days=1),
+                ended_at=three_days_ago + timedelta(days=1, minutes=2),
+                provider="console",
+            )
+            Call.objects.filter(visit=rated, purpose="follow_up").update(
+                state=CallState.FAILED,
+                attempts=settings.CALL_MAX_ATTEMPTS,
+                last_error="the customer did not answer (no-answer)",
+                placed_at=now - timedelta(hours=2),
+                ended_at=now - timedelta(hours=2),
+                provider="console",
+            )
+            # Overdue: opened 55 hours ago, no first response yet (linked to the
+            # first contested item; the second awaits its own complaint).
+            complaint_services.complaint_open(
+                visit=contested,
+                source="customer",
+                description="客户来电：技术员进门没穿鞋套，地上留有线头",
+                at=now - timedelta(hours=55),
+            )
+            # Near its deadline: opened 40 hours ago, 8 hours left to respond.
+            complaint_services.complaint_open(
+                visit=rated,
+                source="dispatcher",
+                description="客户来电：网速仍然只有 50M，要求再次上门",
+                at=now - timedelta(hours=40),
+                by=dispatcher,
+            )
+        self.stdout.write(
+            "Demo queues loaded: complaints, a failed call, contested conduct."
+        )

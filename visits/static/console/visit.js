@@ -125,11 +125,16 @@ function times(visit) {
 
 function answerText(item) {
   const answer = item.answer;
-  if (!answer) return h("span", { class: "muted" }, t("v_no_answer"));
+  if (!answer) {
+    // A photo item is answered by its photos.
+    return item.photos.length ? "" : h("span", { class: "muted" }, t("v_no_answer"));
+  }
   const value = answer.value;
+  const choice = (item.choices || []).find((entry) => entry && entry.value === value);
   let text;
   if (value === true) text = t("v_yes");
   else if (value === false) text = t("v_no");
+  else if (choice) text = (language() === "en" ? choice.en : choice.zh) || String(value);
   else if (Array.isArray(value)) text = value.join(", ");
   else text = value === null ? "" : String(value);
   return [h("strong", {}, text), answer.note ? h("div", {}, answer.note) : ""];
