@@ -137,7 +137,7 @@ def queue_strings() -> dict[str, str]:
         "due_at": _("due {time}"),
         "refused": _("Refused."),
         "network_error": _("No answer from the server. Try again."),
-        "visit": _("Visit"),
+        "visit": _("Work order"),
         "customer": _("Customer"),
         "technician": _("Technician"),
         "complaint": _("Complaint"),
