@@ -182,6 +182,7 @@ def test_every_operation_documents_the_language_and_every_write_its_idempotency_
                 "sign-off and documents",
                 "calls and complaints",
                 "people",
+                "console",
             }, (method, template)
 
 

@@ -19,8 +19,9 @@ class CallAdmin(DispatcherOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "outcome",
         "rating",
         "last_error",
+        "call_back_outcome",
     ]
-    list_filter = ["state", "purpose", "outcome"]
+    list_filter = ["state", "purpose", "outcome", "call_back_outcome"]
     search_fields = ["visit__work_order__number", "to_phone"]
     list_select_related = ["visit__work_order"]
     date_hierarchy = "due_at"

@@ -105,7 +105,12 @@ class CallBackApi(IdempotentWritesMixin, APIView):
 
     permission_classes = [IsDispatcher]
 
-    @extend_schema(request=CallBackInputSerializer, responses=CallSerializer)
+    @extend_schema(
+        request=CallBackInputSerializer,
+        responses=CallSerializer,
+        operation_id="call_back_record",
+        summary="Record the outcome of a call-back after a failed call",
+    )
     def post(self, request, pk: int):
         call = get_object_or_404(Call, pk=pk)
         serializer = CallBackInputSerializer(data=request.data)

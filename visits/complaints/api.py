@@ -130,7 +130,11 @@ class ConductComplaintApi(IdempotentWritesMixin, APIView):
     permission_classes = [IsDispatcher]
 
     @extend_schema(
-        request=None, responses={200: ComplaintSerializer, 201: ComplaintSerializer}
+        request=None,
+        responses={200: ComplaintSerializer, 201: ComplaintSerializer},
+        operation_id="conduct_item_complaint",
+        summary="Open the complaint of a contested conduct item",
+        tags=["calls and complaints"],
     )
     def post(self, request, pk: int):
         item = get_object_or_404(

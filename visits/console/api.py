@@ -117,7 +117,12 @@ class QueuesApi(APIView):
 
     permission_classes = [IsDispatcher]
 
-    @extend_schema(responses=QueuesSerializer, operation_id="console_queues")
+    @extend_schema(
+        responses=QueuesSerializer,
+        operation_id="console_queues",
+        summary="The dispatcher's queues with their clocks",
+        tags=["console"],
+    )
     def get(self, request):
         return Response(QueuesSerializer(selectors.queues()).data)
 
@@ -210,7 +215,12 @@ class VisitEvidenceApi(APIView):
 
     permission_classes = [IsDispatcher]
 
-    @extend_schema(responses=VisitEvidenceSerializer, operation_id="console_visit")
+    @extend_schema(
+        responses=VisitEvidenceSerializer,
+        operation_id="console_visit",
+        summary="A visit's evidence and the actions allowed now",
+        tags=["console"],
+    )
     def get(self, request, pk: int):
         evidence = selectors.visit_evidence(request.user, pk)
         return Response(

@@ -80,3 +80,19 @@ def test_the_visit_page_is_for_dispatchers_only(api, signed_visit):
 
 def test_an_unknown_visit_is_not_found(desk):
     assert desk.get("/api/v1/console/visits/999999/").status_code == 404
+
+
+def test_the_console_answers_as_its_schema_documents(desk, signed_visit):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tests.fieldservice.test_schema_truth import assert_answer_documented
+
+    openapi = SchemaGenerator().get_schema(request=None, public=True)
+    complaints.complaint_file(visit=signed_visit, by=desk.user, description="鞋套")
+    for url in (
+        "/api/v1/console/queues/",
+        f"/api/v1/console/visits/{signed_visit.id}/",
+    ):
+        response = desk.get(url)
+        assert response.status_code == 200
+        assert_answer_documented(openapi, "GET", url, response)
