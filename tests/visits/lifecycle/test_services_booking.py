@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import AreaTier, TechnicianProfile
 from fieldservice.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
@@ -341,7 +341,7 @@ def test_a_booking_less_than_the_travel_buffer_from_another_visit_is_refused(
     settings.TRAVEL_BUFFER_MINUTES = 30
     first = book(dispatcher=dispatcher, technician=technician)
 
-    with refused(Conflict, code="travel_buffer") as caught:
+    with refused(Conflict, code="travel_buffer") as caught, translation.override("en"):
         book(
             dispatcher=dispatcher,
             technician=technician,
