@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from visits.console import pages
+from visits.console import api, pages
 
 # --- Pages ----------------------------------------------------------------------------
 page_urlpatterns = [
@@ -17,7 +17,10 @@ page_urlpatterns = [
 board_urlpatterns: list = []
 
 # --- The booking assistant's endpoints ------------------------------------------------
-booking_urlpatterns: list = []
+booking_urlpatterns: list = [
+    path("candidates/", api.CandidatesApi.as_view(), name="console-booking-candidates"),
+    path("customers/", api.CustomerSearchApi.as_view(), name="console-customers"),
+]
 
 # --- The queues' endpoints ------------------------------------------------------------
 queue_urlpatterns: list = []
