@@ -452,7 +452,8 @@ def call_record_status(*, call: Call, status: str, provider_call_id: str = "") -
         elif status == "completed":
             call.state = CallState.COMPLETED
             call.ended_at = now
-            if not call.outcome:
+            # A notice asks nothing: heard to the end, it has no keypad outcome.
+            if not call.outcome and call.purpose != CallPurpose.BOOKING_NOTICE:
                 call.outcome = CallOutcome.NO_VALID_INPUT
         elif status in ENDED_UNANSWERED:
             call.outcome = ENDED_UNANSWERED[status]

@@ -289,6 +289,25 @@ def test_a_placed_notice_says_the_time_and_the_technician_without_a_menu(
     assert "<Hangup />" in twiml
 
 
+def test_a_notice_heard_to_the_end_is_completed_without_a_keypad_outcome(
+    client, twilio, company, named_technician
+):
+    twilio.replies.append(twilio_fake.created("CA" + "d" * 32))
+    visit = book(named_technician)
+    notice = Call.objects.get(visit=visit, purpose="booking_notice")
+    Call.objects.filter(pk=notice.pk).update(state="queued")
+    placed = calls.call_place(call_id=notice.pk, now=in_days(1, 10))
+
+    twilio_fake.signed_post(
+        client,
+        f"/calls/twilio/{notice.pk}/status/",
+        {"CallSid": placed.provider_call_id, "CallStatus": "completed"},
+    )
+
+    notice.refresh_from_db()
+    assert (notice.state, notice.outcome) == ("completed", "")
+
+
 def test_the_notice_says_the_visit_as_it_stands_when_it_rings(
     client, twilio, company, named_technician
 ):
