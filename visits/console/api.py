@@ -97,7 +97,14 @@ class CandidatesApi(APIView):
         work_order = serializers.IntegerField(allow_null=True)
         technicians = CandidateSerializer(many=True)
 
-    @extend_schema(parameters=[InputSerializer], responses=OutputSerializer)
+    @extend_schema(
+        operation_id="booking_candidates",
+        summary="Technicians for a wished window, ranked",
+        # A booking's first step: with the booking, under lifecycle.
+        tags=["lifecycle"],
+        parameters=[InputSerializer],
+        responses=OutputSerializer,
+    )
     def get(self, request):
         query = self.InputSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -171,7 +178,12 @@ class CustomerSearchApi(APIView):
     class OutputSerializer(serializers.Serializer):
         results = CustomerMatchSerializer(many=True)
 
-    @extend_schema(parameters=[InputSerializer], responses=OutputSerializer)
+    @extend_schema(
+        operation_id="customers_search",
+        summary="Find a customer with their open work orders",
+        parameters=[InputSerializer],
+        responses=OutputSerializer,
+    )
     def get(self, request):
         query = self.InputSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
