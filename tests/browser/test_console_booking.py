@@ -131,7 +131,14 @@ def test_a_booking_refused_for_a_stale_list_says_why_and_books_nothing(
         page, live_server, dispatcher, f"/console/book/?work_order={order.id}"
     )
     page.wait_for_selector(f"#work-order-{order.id}:checked", timeout=TIMEOUT)
+    # A window in the past is refused where it was typed.
+    yesterday = people["day"] - timedelta(days=3)
+    page.fill("#window-date", yesterday.isoformat())
+    page.click("#window-form button[type=submit]")
+    page.wait_for_selector("#window-refusal:not([hidden])", timeout=TIMEOUT)
+    assert "must be in the future" in page.inner_text("#window-refusal")
     choose_window(page, people["day"], time="15:00", minutes="45")
+    assert page.locator("#window-refusal").is_hidden()
     free_row = page.locator("#candidates tbody tr[data-free=yes]").first
     assert "张伟" in free_row.inner_text()
 
@@ -154,6 +161,7 @@ def test_a_booking_refused_for_a_stale_list_says_why_and_books_nothing(
     assert page.input_value("#window-time") == "15:00"
     assert page.input_value("#window-minutes") == "45"
     assert page.is_checked(f"#work-order-{order.id}")
+    screenshot(page, "console-booking-refused-tablet")
     assert horizontal_overflow(page) == 0
     assert axe_violations(page) == []
     assert page.script_errors == []

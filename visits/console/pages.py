@@ -107,7 +107,7 @@ def _booking_strings() -> dict[str, str]:
             "Too close: visit {number}, {start} to {end} ({minutes} minutes of "
             "travel needed)"
         ),
-        "load": _("{visits} visits, {minutes} min"),
+        "load": _("Booked: {visits} ({minutes} min)"),
         "on_time": _("{rate}% ({on_time}/{judged})"),
         "no_record": _("No record yet"),
         "visited_before": _("Visited this work order before"),
