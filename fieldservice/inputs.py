@@ -313,3 +313,27 @@ class DeviceDateTimeField(serializers.DateTimeField):
         except device_time.UnreadableDeviceTime as error:
             self.fail(error.reason)
         return self.enforce_timezone(parsed)
+
+
+class AwareDateTimeField(DateTimeField):
+    """A DateTimeField that also refuses a time without its offset from UTC:
+    DRF would read it on the server's clock, which need not be the caller's,
+    and book the customer at another hour than the one agreed."""
+
+    default_error_messages = {
+        "naive": _(
+            "Give the time with its offset from UTC, for example "
+            "2026-11-24T09:30:00+08:00."
+        ),
+    }
+
+    def to_internal_value(self, value):
+        parsed = value
+        if isinstance(value, str):
+            try:
+                parsed = datetime.datetime.fromisoformat(value.strip())
+            except ValueError:
+                parsed = None  # not ISO 8601: the parent says so
+        if isinstance(parsed, datetime.datetime) and timezone.is_naive(parsed):
+            self.fail("naive")
+        return super().to_internal_value(value)

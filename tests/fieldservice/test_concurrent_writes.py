@@ -62,7 +62,43 @@ def test_six_simultaneous_bookings_of_one_technician_s_slot_book_one():
 
     results = _at_once(book, WRITERS)
 
-    assert sorted(results) == [(201, "")] + [(400, "technician_busy")] * (WRITERS - 1)
+    assert sorted(results) == [(201, "")] + [(409, "technician_busy")] * (WRITERS - 1)
+    assert Visit.objects.filter(technician=technician).count() == 1
+    assert VisitEvent.objects.filter(kind="scheduled").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_bookings_at_once_within_the_travel_buffer_of_each_other_book_one(
+    settings,
+):
+    """Neither overlaps the other: only the technician's lock, taken before the
+    buffer is checked, keeps both from passing."""
+    settings.TRAVEL_BUFFER_MINUTES = 30
+    dispatcher = DispatcherFactory()
+    technician = TechnicianFactory()
+    orders = [WorkOrderFactory() for _ in range(2)]
+    token = Token.objects.create(user=dispatcher).key
+    first = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
+    starts = [first, first + timedelta(minutes=60 + 10)]  # 10 minutes apart
+
+    def book(index: int) -> tuple[int, str]:
+        client = APIClient(raise_request_exception=False)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        response = client.post(
+            "/api/v1/visits/",
+            {
+                "work_order": orders[index].id,
+                "technician": technician.id,
+                "appointed_start": starts[index].isoformat(),
+                "expected_duration_minutes": 60,
+            },
+            format="json",
+        )
+        return response.status_code, response.json().get("code", "")
+
+    results = _at_once(book, 2)
+
+    assert sorted(results) == [(201, ""), (409, "travel_buffer")]
     assert Visit.objects.filter(technician=technician).count() == 1
     assert VisitEvent.objects.filter(kind="scheduled").count() == 1
 

@@ -17,6 +17,7 @@ CALL_PURPOSE_CHOICES = labelled(
         CallPurpose.REMINDER_DAY_BEFORE: _("Reminder the day before"),
         CallPurpose.REMINDER_BEFORE_ARRIVAL: _("Reminder before arrival"),
         CallPurpose.FOLLOW_UP: _("Follow-up call"),
+        CallPurpose.BOOKING_NOTICE: _("Booking notice"),
     },
 )
 

@@ -17,7 +17,12 @@ def _move_reminders(change: VisitChange) -> None:
 
 
 def _cancel_reminders(change: VisitChange) -> None:
-    services.calls_cancel(visit=change.visit)  # no reminder for a visit that is over
+    # No reminder, and no notice of its time, for a visit that is over.
+    services.calls_cancel(visit=change.visit, purposes=services.UNSENT_WHEN_OVER)
+
+
+def _tell_customer(change: VisitChange) -> None:
+    services.booking_notice_schedule(visit=change.visit, now=change.at)
 
 
 def _schedule_follow_up(change: VisitChange) -> None:
@@ -44,5 +49,10 @@ HOOKS = (
         "calls: the follow-up call after sign-off",
         _schedule_follow_up,
         after=frozenset({Transition.SIGN_OFF}),
+    ),
+    Hook(
+        "calls: the customer is told of a booking, a move or a reassignment",
+        _tell_customer,
+        after=frozenset({hooks.SCHEDULED, hooks.RESCHEDULED, hooks.REASSIGNED}),
     ),
 )

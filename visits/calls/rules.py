@@ -33,6 +33,16 @@ class CallPurpose(enum.StrEnum):
     REMINDER_DAY_BEFORE = "reminder_day_before"
     REMINDER_BEFORE_ARRIVAL = "reminder_before_arrival"
     FOLLOW_UP = "follow_up"
+    BOOKING_NOTICE = "booking_notice"
+
+
+def notice_time(
+    now: datetime, *, quiet_start: time, quiet_end: time, tz: tzinfo
+) -> datetime:
+    """docs/rules.md#booking-notice: the customer is told of a booking, a move
+    or a reassignment at once, unless it is quiet hours on their clock: then
+    at their end."""
+    return next_allowed_time(now, quiet_start=quiet_start, quiet_end=quiet_end, tz=tz)
 
 
 def reminder_times(

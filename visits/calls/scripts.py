@@ -77,6 +77,37 @@ def reminder(
     return Menu("confirm", text, CONFIRM_KEYS)
 
 
+def booking_notice(
+    *,
+    company: str,
+    hotline: str,
+    appointed: datetime,
+    kind: str,
+    technician: str,
+    language: str,
+    tz: tzinfo,
+) -> str:
+    """The customer is told when their visit is and who comes
+    (docs/rules.md#booking-notice): spoken once, no key to press. Said the
+    same for a booking, a move and a reassignment: the visit as it stands."""
+    when = _when(appointed, language, tz)
+    chinese_kind, english_kind = KIND_WORDS.get(kind, ("上门服务", "home visit"))
+    if is_chinese(language):
+        return say(
+            greeting(company=company, language=language),
+            f"您的{chinese_kind}上门已约在{when}，由装维人员{technician}为您服务。",
+            f"如需改约请拨打客服热线{hotline}。感谢您的接听，再见。",
+            language=language,
+        )
+    return say(
+        greeting(company=company, language=language),
+        f"Your {english_kind} visit is booked for {when}, "
+        f"with our technician {technician}.",
+        f"To change the time, call {hotline}. Thank you, goodbye.",
+        language=language,
+    )
+
+
 def rating_question(*, company: str, language: str) -> Menu:
     if is_chinese(language):
         text = say(

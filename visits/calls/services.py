@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 PENDING_STATES = (CallState.SCHEDULED, CallState.QUEUED)
 REMINDERS = (CallPurpose.REMINDER_DAY_BEFORE, CallPurpose.REMINDER_BEFORE_ARRIVAL)
+# The calls about a visit to come: none is made once it is over.
+UNSENT_WHEN_OVER = (*REMINDERS, CallPurpose.BOOKING_NOTICE)
 
 
 def _clock(value: str) -> time:
@@ -119,6 +121,28 @@ def follow_up_schedule(*, visit: Visit, signed_at: datetime) -> Call:
         to_phone=customer.phone,
         language=customer.language,
         created_at=signed_at,
+    )
+
+
+def booking_notice_schedule(*, visit: Visit, now: datetime) -> Call:
+    """Tells the customer of their visit's booking, move or reassignment
+    (docs/rules.md#booking-notice): one call due now, or when their quiet hours
+    end. A notice still unsent for the same visit is superseded (cancelled),
+    also within one transaction (a move and a reassignment together): the call
+    says the visit as it stands when it rings, so one notice is enough. Call
+    inside the change's transaction: the row exists exactly when the change does."""
+    calls_cancel(visit=visit, purposes=(CallPurpose.BOOKING_NOTICE,))
+    quiet_start, quiet_end = quiet_hours()
+    customer = visit.work_order.customer
+    return Call.objects.create(
+        visit=visit,
+        purpose=CallPurpose.BOOKING_NOTICE,
+        due_at=rules.notice_time(
+            now, quiet_start=quiet_start, quiet_end=quiet_end, tz=customer_zone(visit)
+        ),
+        to_phone=customer.phone,
+        language=customer.language,
+        created_at=now,
     )
 
 
@@ -224,11 +248,28 @@ def _reminder_still_useful(visit: Visit, now: datetime) -> bool:
     )
 
 
+def notice_text(call: Call) -> str:
+    """What a booking notice says: the visit as it stands when the call rings."""
+    visit = call.visit
+    settings_row = CompanySettings.load()
+    return scripts.booking_notice(
+        company=settings_row.company_name,
+        hotline=settings_row.customer_service_hotline,
+        appointed=visit.appointed_start,
+        kind=visit.work_order.kind,
+        technician=visit.technician.display_name,
+        language=call.language,
+        tz=customer_zone(visit),
+    )
+
+
 def opening_text(call: Call) -> str:
     visit = call.visit
     company = CompanySettings.load().company_name
     if call.purpose == CallPurpose.FOLLOW_UP:
         return scripts.rating_question(company=company, language=call.language).text
+    if call.purpose == CallPurpose.BOOKING_NOTICE:
+        return notice_text(call)
     return scripts.reminder(
         company=company,
         appointed=visit.appointed_start,
@@ -298,6 +339,13 @@ def call_place(*, call_id: int, now: datetime | None = None) -> Call:
                     "not placed: a later reminder of the same visit is due",
                     now=now,
                 )
+        if purpose is CallPurpose.BOOKING_NOTICE and not (
+            call.visit.state == VisitState.SCHEDULED
+            and now < call.visit.appointed_start
+        ):
+            return _skip(
+                call, "not placed: the visit is no longer booked to come", now=now
+            )
         quiet_start, quiet_end = quiet_hours()
         ring_at = rules.placing_time(
             purpose,
@@ -413,7 +461,8 @@ def call_record_status(*, call: Call, status: str, provider_call_id: str = "") -
         elif status == "completed":
             call.state = CallState.COMPLETED
             call.ended_at = now
-            if not call.outcome:
+            # A notice asks nothing: heard to the end, it has no keypad outcome.
+            if not call.outcome and call.purpose != CallPurpose.BOOKING_NOTICE:
                 call.outcome = CallOutcome.NO_VALID_INPUT
         elif status in ENDED_UNANSWERED:
             call.outcome = ENDED_UNANSWERED[status]

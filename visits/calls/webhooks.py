@@ -80,6 +80,14 @@ def _menu(call: Call, step: str, attempt: int, *, prefix: str = "") -> VoiceResp
     return response
 
 
+def _notice(call: Call) -> VoiceResponse:
+    """A booking notice is spoken once; there is nothing to answer."""
+    response = VoiceResponse()
+    response.say(services.notice_text(call), language=_say_language(call))
+    response.hangup()
+    return response
+
+
 def _goodbye(call: Call, outcome: str, *, prefix: str = "") -> VoiceResponse:
     hotline = CompanySettings.load().customer_service_hotline
     response = VoiceResponse()
@@ -130,8 +138,12 @@ def voice(request: HttpRequest, call_id: int) -> HttpResponse:
     call = _verified_call(request, call_id)
     if isinstance(call, HttpResponse):
         return call
-    step = "rating" if call.purpose == CallPurpose.FOLLOW_UP else "confirm"
     sid = request.POST.get("CallSid", "")
+    if call.purpose == CallPurpose.BOOKING_NOTICE:
+        return _once(
+            call, f"{sid}:voice", "voice", request.POST.dict(), lambda: _notice(call)
+        )
+    step = "rating" if call.purpose == CallPurpose.FOLLOW_UP else "confirm"
     return _once(
         call, f"{sid}:voice", "voice", request.POST.dict(), lambda: _menu(call, step, 1)
     )

@@ -1,19 +1,33 @@
 """The console's JSON endpoints, under /api/v1/console/. Dispatchers only;
 writes go through the sub-domains' services."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import AreaTier, Language
 from accounts.permissions import IsDispatcher
+from fieldservice import inputs
 from visits.calls.api import CallSerializer
 from visits.checklists.api import ChecklistItemOutputSerializer
 from visits.complaints.api import ComplaintSerializer
 from visits.console import selectors
 from visits.lifecycle.api import VisitDetailOutputSerializer
-from visits.lifecycle.rules import VisitState
+from visits.lifecycle.models import VisitKind
+from visits.lifecycle.rules import ClashKind, VisitState
+from visits.lifecycle.selectors import work_orders_visible_to
 from visits.signoffs import policies as signoff_policies
 from visits.signoffs.models import SignOff
 
@@ -21,6 +35,186 @@ from visits.signoffs.models import SignOff
 
 
 # --- The booking assistant --------------------------------------------------------
+
+
+class CandidateClashSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[(kind.value, kind.value) for kind in ClashKind],
+        help_text="overlap: the windows share time; travel_buffer: less than "
+        "the travel buffer between them.",
+    )
+    visit = serializers.IntegerField(source="visit_id")
+    number = serializers.CharField()
+    appointed_start = serializers.DateTimeField()
+    expected_end = serializers.DateTimeField()
+
+
+class CandidateLoadSerializer(serializers.Serializer):
+    visits = serializers.IntegerField(source="candidate.visits_that_day")
+    minutes = serializers.IntegerField(source="booked_minutes")
+
+
+class CandidateOnTimeSerializer(serializers.Serializer):
+    rate = serializers.FloatField(
+        source="on_time_rate",
+        allow_null=True,
+        help_text="On time / judged over the last 90 days; null with none judged.",
+    )
+    on_time = serializers.IntegerField(source="candidate.arrivals_on_time")
+    judged = serializers.IntegerField(source="candidate.arrivals_judged")
+
+
+class CandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="technician.pk")
+    name = serializers.CharField(source="technician.display_name")
+    employee_number = serializers.CharField(
+        source="technician.technician_profile.employee_number"
+    )
+    is_free = serializers.BooleanField(source="candidate.is_free")
+    clash = CandidateClashSerializer(allow_null=True)
+    load = CandidateLoadSerializer(source="*")
+    on_time = CandidateOnTimeSerializer(source="*")
+    visited_before = serializers.BooleanField(
+        help_text="Had a visit of the work order already."
+    )
+
+
+class CandidatesApi(APIView):
+    """Every active technician for a wished window, free ones first, ranked as
+    a dispatcher weighs them (docs/rules.md#booking-assistant)."""
+
+    permission_classes = [IsDispatcher]
+
+    class InputSerializer(serializers.Serializer):
+        start = inputs.AwareDateTimeField(
+            help_text="The wished start, with its offset from UTC."
+        )
+        minutes = serializers.IntegerField(min_value=5, max_value=24 * 60)
+        work_order = serializers.IntegerField(required=False, min_value=1)
+
+        def validate_start(self, value):
+            if value <= timezone.now():
+                raise serializers.ValidationError(
+                    _("The appointed start must be in the future.")
+                )
+            return value
+
+    @extend_schema_serializer(component_name="BookingCandidates")
+    class OutputSerializer(serializers.Serializer):
+        start = serializers.DateTimeField()
+        end = serializers.DateTimeField()
+        minutes = serializers.IntegerField()
+        travel_buffer_minutes = serializers.IntegerField()
+        work_order = serializers.IntegerField(allow_null=True)
+        technicians = CandidateSerializer(many=True)
+
+    @extend_schema(
+        operation_id="booking_candidates",
+        summary="Technicians for a wished window, ranked",
+        # A booking's first step: with the booking, under lifecycle.
+        tags=["lifecycle"],
+        parameters=[InputSerializer],
+        responses=OutputSerializer,
+    )
+    def get(self, request):
+        query = self.InputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        work_order = None
+        if "work_order" in data:
+            work_order = get_object_or_404(
+                work_orders_visible_to(request.user), pk=data["work_order"]
+            )
+        candidates = selectors.booking_candidates(
+            start=data["start"], minutes=data["minutes"], work_order=work_order
+        )
+        return Response(
+            self.OutputSerializer(
+                {
+                    "start": data["start"],
+                    "end": data["start"] + timedelta(minutes=data["minutes"]),
+                    "minutes": data["minutes"],
+                    "travel_buffer_minutes": settings.TRAVEL_BUFFER_MINUTES,
+                    "work_order": work_order.pk if work_order else None,
+                    "technicians": candidates,
+                }
+            ).data
+        )
+
+
+class OpenWorkOrderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    kind = serializers.ChoiceField(choices=VisitKind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+    description = serializers.CharField()
+    address = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    has_open_visit = serializers.BooleanField(
+        help_text="A visit of it is still to come or under way: no new one "
+        "can be booked (reschedule that one)."
+    )
+
+
+class CustomerMatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    address = serializers.CharField()
+    area_tier = serializers.ChoiceField(choices=AreaTier.choices)
+    language = serializers.ChoiceField(choices=Language.choices)
+    work_orders = OpenWorkOrderSerializer(many=True)
+
+
+class CustomerSearchApi(APIView):
+    """Customers by name or phone (or the customer of one work order), each
+    with its open work orders: the booking assistant's first step."""
+
+    permission_classes = [IsDispatcher]
+
+    class InputSerializer(serializers.Serializer):
+        q = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=100,
+            help_text="Part of the name, or at least three digits of the phone.",
+        )
+        work_order = serializers.IntegerField(
+            required=False,
+            min_value=1,
+            help_text="Instead of q: the customer of this work order.",
+        )
+
+    @extend_schema_serializer(component_name="CustomerSearch")
+    class OutputSerializer(serializers.Serializer):
+        results = CustomerMatchSerializer(many=True)
+
+    @extend_schema(
+        operation_id="customers_search",
+        summary="Find a customer with their open work orders",
+        parameters=[InputSerializer],
+        responses=OutputSerializer,
+    )
+    def get(self, request):
+        query = self.InputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = selectors.customers_with_open_work_orders(
+            query=query.validated_data.get("q", ""),
+            work_order_id=query.validated_data.get("work_order"),
+        )
+        rows = [
+            {
+                "id": customer.pk,
+                "name": customer.name,
+                "phone": customer.phone,
+                "address": customer.address,
+                "area_tier": customer.area_tier,
+                "language": customer.language,
+                "work_orders": orders,
+            }
+            for customer, orders in found
+        ]
+        return Response(self.OutputSerializer({"results": rows}).data)
 
 
 # --- The queues ---------------------------------------------------------------------

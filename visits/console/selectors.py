@@ -1,26 +1,233 @@
 """Reads built for the console's screens, each in a number of queries that does
 not grow with the rows."""
 
-from datetime import datetime
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Customer, Role, User
 from visits.calls.models import NEEDS_CALL_BACK, Call, RescheduleRequest
 from visits.checklists.models import ChecklistStage
 from visits.checklists.selectors import checklist_items_for
 from visits.complaints.models import Complaint, ComplaintState
 from visits.console import rules
+from visits.console.rules import Candidate, on_time_rate, rank_candidates
+from visits.lifecycle import rules as lifecycle_rules
+from visits.lifecycle.models import Visit, WorkOrder
+from visits.lifecycle.rules import ClashKind, Punctuality, VisitState
 from visits.lifecycle.selectors import visit_detail_queryset
+from visits.lifecycle.services import BUSY_STATES, OPEN_STATES
 from visits.signoffs.models import ConductConfirmation, SignOff
 
 # --- The day board ----------------------------------------------------------------
 
 
 # --- The booking assistant --------------------------------------------------------
+
+# The on-time record the assistant weighs: arrivals in these last days.
+ON_TIME_RECORD_DAYS = 90
+# Visits that count in a technician's load for the day: all but those that
+# did not happen.
+NOT_LOAD = (VisitState.CANCELLED, VisitState.NO_SHOW)
+CUSTOMER_SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Clash:
+    kind: ClashKind
+    visit_id: int
+    number: str
+    appointed_start: datetime
+    expected_end: datetime
+
+
+@dataclass(frozen=True)
+class TechnicianCandidate:
+    """One technician for a wished window, as the booking assistant shows it."""
+
+    technician: User
+    candidate: Candidate  # what the ranking weighs (console.rules)
+    booked_minutes: int  # minutes of the visits already booked that day
+    clash: Clash | None  # why not free: the visit told first
+    visited_before: bool  # had a visit of the work order already
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return on_time_rate(
+            self.candidate.arrivals_on_time, self.candidate.arrivals_judged
+        )
+
+
+def _bookable_technicians() -> QuerySet[User]:
+    return User.objects.filter(
+        role=Role.TECHNICIAN, is_active=True, technician_profile__is_active=True
+    ).select_related("technician_profile")
+
+
+def booking_candidates(
+    *,
+    start: datetime,
+    minutes: int,
+    work_order: WorkOrder | None = None,
+    now: datetime | None = None,
+) -> list[TechnicianCandidate]:
+    """Every active technician for the window [start, start + minutes): free
+    or not for the whole window plus the travel buffer (the booking's own rule,
+    lifecycle.rules.first_clash, so what is shown free can be booked), that
+    day's load and the on-time record, ranked by console.rules.rank_candidates.
+    Three queries (and the work order's visits unless prefetched), however
+    many technicians."""
+    now = now or timezone.now()
+    buffer = timedelta(minutes=settings.TRAVEL_BUFFER_MINUTES)
+    end = start + timedelta(minutes=minutes)
+    day = timezone.localtime(start).date()
+    zone = timezone.get_current_timezone()
+    day_start = datetime.combine(day, time.min, tzinfo=zone)
+    day_end = day_start + timedelta(days=1)
+
+    technicians = list(_bookable_technicians())
+    # One read of the visits that can clash (a visit lasts at most a day) or
+    # that load the day; split per technician in Python.
+    visits = Visit.objects.filter(
+        technician__in=_bookable_technicians().values("pk"),
+        appointed_start__gt=min(start - timedelta(days=1) - buffer, day_start),
+        appointed_start__lt=max(end + buffer, day_end),
+    ).exclude(state__in=NOT_LOAD)
+    by_technician: dict[int, list[Visit]] = {}
+    for visit in visits.select_related("work_order").order_by("appointed_start"):
+        by_technician.setdefault(visit.technician_id, []).append(visit)
+
+    record = {
+        row["technician"]: (row["on_time"], row["judged"])
+        for row in Visit.objects.filter(
+            technician__in=_bookable_technicians().values("pk"),
+            arrived_at__gte=now - timedelta(days=ON_TIME_RECORD_DAYS),
+            arrived_at__lte=now,
+        )
+        .exclude(punctuality="")
+        .values("technician")
+        .annotate(
+            judged=Count("id"),
+            on_time=Count("id", filter=Q(punctuality=Punctuality.ON_TIME)),
+        )
+    }
+    visited: set[int] = set()
+    if work_order is not None:
+        # Read through the work order's visits (prefetched by the
+        # lifecycle's work-order selector the API looks it up with).
+        visited = {visit.technician_id for visit in work_order.visits.all()}
+
+    results = []
+    for technician in technicians:
+        own = by_technician.get(technician.pk, [])
+        found = lifecycle_rules.first_clash(
+            start=start,
+            end=end,
+            others=[
+                (visit, visit.appointed_start, visit.expected_end)
+                for visit in own
+                if visit.state in BUSY_STATES
+            ],
+            buffer=buffer,
+        )
+        that_day = [
+            visit for visit in own if day_start <= visit.appointed_start < day_end
+        ]
+        on_time, judged = record.get(technician.pk, (0, 0))
+        clash = None
+        if found is not None:
+            visit, kind = found
+            clash = Clash(
+                kind=kind,
+                visit_id=visit.pk,
+                number=str(visit),
+                appointed_start=visit.appointed_start,
+                expected_end=visit.expected_end,
+            )
+        results.append(
+            TechnicianCandidate(
+                technician=technician,
+                candidate=Candidate(
+                    technician_id=technician.pk,
+                    name=technician.display_name,
+                    is_free=found is None,
+                    visits_that_day=len(that_day),
+                    arrivals_on_time=on_time,
+                    arrivals_judged=judged,
+                ),
+                booked_minutes=sum(v.expected_duration_minutes for v in that_day),
+                clash=clash,
+                visited_before=technician.pk in visited,
+            )
+        )
+    order = {
+        candidate.technician_id: index
+        for index, candidate in enumerate(
+            rank_candidates(result.candidate for result in results)
+        )
+    }
+    return sorted(results, key=lambda result: order[result.technician.pk])
+
+
+def _open_visit_of(work_order_ref) -> Exists:
+    """A visit of the work order that still holds its next step (as
+    lifecycle.services.visit_schedule decides): a new one cannot be booked."""
+    return Exists(
+        Visit.objects.filter(work_order=work_order_ref).filter(
+            Q(state__in=OPEN_STATES)
+            | Q(
+                state=VisitState.TEMPORARILY_LEFT,
+                leaves__returned_at__isnull=True,
+                leaves__is_returning=True,
+            )
+        )
+    )
+
+
+def _open_work_orders() -> QuerySet[WorkOrder]:
+    """Work orders not yet done (no visit signed off or closed), with whether
+    a visit can be booked for them now."""
+    done = Visit.objects.filter(
+        work_order=OuterRef("pk"),
+        state__in=(VisitState.SIGNED_OFF, VisitState.CLOSED),
+    )
+    return (
+        WorkOrder.objects.annotate(
+            has_open_visit=_open_visit_of(OuterRef("pk")), is_done=Exists(done)
+        )
+        .filter(is_done=False)
+        .order_by("-created_at", "-id")
+    )
+
+
+def customers_with_open_work_orders(
+    *, query: str = "", work_order_id: int | None = None
+) -> list[tuple[Customer, list[WorkOrder]]]:
+    """Customers whose name contains `query` or whose phone contains its
+    digits (at least three), or the customer of one work order, each with its
+    open work orders. Two queries, however many customers match."""
+    customers = Customer.objects.all()
+    if work_order_id is not None:
+        customers = customers.filter(work_orders__pk=work_order_id)
+    else:
+        query = query.strip()
+        if not query:
+            return []
+        digits = re.sub(r"\D", "", query)
+        matches = Q(name__icontains=query)
+        if len(digits) >= 3:
+            matches |= Q(phone__contains=digits)
+        customers = customers.filter(matches)
+    found = list(customers.order_by("name", "id")[:CUSTOMER_SEARCH_LIMIT])
+    orders: dict[int, list[WorkOrder]] = {customer.pk: [] for customer in found}
+    for order in _open_work_orders().filter(customer__in=found):
+        orders[order.customer_id].append(order)
+    return [(customer, orders[customer.pk]) for customer in found]
 
 
 # --- The queues ---------------------------------------------------------------------

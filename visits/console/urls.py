@@ -17,7 +17,10 @@ page_urlpatterns = [
 board_urlpatterns: list = []
 
 # --- The booking assistant's endpoints ------------------------------------------------
-booking_urlpatterns: list = []
+booking_urlpatterns: list = [
+    path("candidates/", api.CandidatesApi.as_view(), name="console-booking-candidates"),
+    path("customers/", api.CustomerSearchApi.as_view(), name="console-customers"),
+]
 
 # --- The queues' endpoints ------------------------------------------------------------
 queue_urlpatterns: list = [

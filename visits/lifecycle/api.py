@@ -305,10 +305,10 @@ class VisitListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
         work_order = serializers.PrimaryKeyRelatedField(
             queryset=WorkOrder.objects.all()
         )
-        technician = serializers.PrimaryKeyRelatedField(
-            queryset=User.objects.filter(role=Role.TECHNICIAN)
-        )
-        appointed_start = inputs.DateTimeField()
+        # Any user: the service says why a dispatcher or a customer cannot be
+        # booked (not_a_technician), rather than "does not exist".
+        technician = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+        appointed_start = inputs.AwareDateTimeField()
         expected_duration_minutes = serializers.IntegerField(
             min_value=5, max_value=24 * 60, default=60
         )

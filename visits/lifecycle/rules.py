@@ -8,8 +8,10 @@ Each rule cites docs/rules.md and has unit tests at its boundaries
 
 import enum
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 
 class VisitState(enum.StrEnum):
@@ -217,3 +219,61 @@ def judge_reported_step_time(
     if previous is not None and at < previous:
         return ReportedStepTime(at=at, problem=ReportedTimeProblem.BEFORE_PREVIOUS_STEP)
     return ReportedStepTime(at=at)
+
+
+# --- Travel buffer (docs/rules.md#travel-buffer) --------------------------------
+
+
+Key = TypeVar("Key")
+
+
+class ClashKind(enum.StrEnum):
+    """How a wished window clashes with one of the technician's open visits."""
+
+    OVERLAP = "overlap"  # the two windows share time
+    TRAVEL_BUFFER = "travel_buffer"  # no overlap, but less than the buffer apart
+
+
+def schedule_clash(
+    *,
+    start: datetime,
+    end: datetime,
+    other_start: datetime,
+    other_end: datetime,
+    buffer: timedelta,
+) -> ClashKind | None:
+    """docs/rules.md#travel-buffer: a window [start, end) and another visit's
+    [other_start, other_end) overlap when they share any time; otherwise they
+    clash on the buffer when less than `buffer` lies between one's end and the
+    other's start, in either order. Exactly `buffer` apart is free."""
+    if other_start < end and other_end > start:
+        return ClashKind.OVERLAP
+    if other_start < end + buffer and other_end > start - buffer:
+        return ClashKind.TRAVEL_BUFFER
+    return None
+
+
+def first_clash(
+    *,
+    start: datetime,
+    end: datetime,
+    others: Iterable[tuple[Key, datetime, datetime]],
+    buffer: timedelta,
+) -> tuple[Key, ClashKind] | None:
+    """The clash to tell first among `others` (key, start, end): an overlap
+    before a buffer clash, then the earliest other visit."""
+    found = []
+    for key, other_start, other_end in others:
+        kind = schedule_clash(
+            start=start,
+            end=end,
+            other_start=other_start,
+            other_end=other_end,
+            buffer=buffer,
+        )
+        if kind is not None:
+            found.append((kind is not ClashKind.OVERLAP, other_start, key, kind))
+    if not found:
+        return None
+    _is_buffer, _start, key, kind = min(found, key=lambda item: item[:2])
+    return key, kind

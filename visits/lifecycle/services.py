@@ -212,34 +212,67 @@ def _check_technician(technician: User) -> None:
 def _check_technician_free(
     *, technician: User, start: datetime, minutes: int, exclude: Visit | None = None
 ) -> None:
-    """Refuses a booking that overlaps another open visit of the same technician.
-    Locks the technician's row so two bookings cannot both pass the check."""
+    """Refuses a booking that overlaps another open visit of the same
+    technician (technician_busy), or leaves less than TRAVEL_BUFFER_MINUTES
+    between one visit's expected end and the next one's start, in either
+    direction (travel_buffer; docs/rules.md#travel-buffer). Both are 409: a
+    clash with the schedule as it stands. Locks the technician's row so two
+    bookings cannot both pass the check."""
     User.objects.select_for_update().filter(pk=technician.pk).first()
+    buffer = timedelta(minutes=settings.TRAVEL_BUFFER_MINUTES)
     end = start + timedelta(minutes=minutes)
-    overlapping = [
-        visit
-        for visit in Visit.objects.filter(
-            technician=technician,
-            state__in=BUSY_STATES,
-            appointed_start__lt=end,
-            appointed_start__gt=start - timedelta(days=1),
-        ).select_related("work_order")
-        if visit.expected_end > start and (exclude is None or visit.pk != exclude.pk)
-    ]
-    if overlapping:
-        clash = overlapping[0]
-        raise InvalidInput(
+    # A visit lasts at most a day: one starting earlier cannot reach the window.
+    candidates = Visit.objects.filter(
+        technician=technician,
+        state__in=BUSY_STATES,
+        appointed_start__lt=end + buffer,
+        appointed_start__gt=start - timedelta(days=1) - buffer,
+    ).select_related("work_order")
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    found = rules.first_clash(
+        start=start,
+        end=end,
+        others=[
+            (visit, visit.appointed_start, visit.expected_end) for visit in candidates
+        ],
+        buffer=buffer,
+    )
+    if found is None:
+        return
+    clash, kind = found
+    values = {
+        "technician": technician,
+        "visit": clash,
+        "start": timezone.localtime(clash.appointed_start).strftime("%Y-%m-%d %H:%M"),
+        "end": timezone.localtime(clash.expected_end).strftime("%H:%M"),
+        "minutes": settings.TRAVEL_BUFFER_MINUTES,
+    }
+    extra = {
+        "clash": {
+            "kind": kind.value,
+            "visit": clash.pk,
+            "number": str(clash),
+            "appointed_start": _local_iso(clash.appointed_start),
+            "expected_end": _local_iso(clash.expected_end),
+        }
+    }
+    if kind is rules.ClashKind.OVERLAP:
+        raise Conflict(
             _("%(technician)s already has visit %(visit)s from %(start)s to %(end)s.")
-            % {
-                "technician": technician,
-                "visit": clash,
-                "start": timezone.localtime(clash.appointed_start).strftime(
-                    "%Y-%m-%d %H:%M"
-                ),
-                "end": timezone.localtime(clash.expected_end).strftime("%H:%M"),
-            },
+            % values,
             code="technician_busy",
+            extra=extra,
         )
+    raise Conflict(
+        _(
+            "%(technician)s has visit %(visit)s from %(start)s to %(end)s: "
+            "%(minutes)s minutes must be left between visits for travel."
+        )
+        % values,
+        code="travel_buffer",
+        extra=extra,
+    )
 
 
 def _check_appointment(appointed_start: datetime, minutes: int, now: datetime) -> None:

@@ -11,6 +11,7 @@ import pytest
 from accounts.models import CompanySettings
 from fieldservice.errors import (
     ApplicationError,
+    Conflict,
     InvalidInput,
     InvalidTransition,
     NotAllowed,
@@ -225,6 +226,7 @@ STATUS = {
     InvalidTransition: 409,
     NotAllowed: 403,
     ChecklistIncomplete: 409,
+    Conflict: 409,
 }
 
 

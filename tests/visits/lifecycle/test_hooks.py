@@ -40,6 +40,11 @@ def test_the_hooks_are_installed_in_this_order():
             ["cancel", "close", "no_show"],
         ),
         ("calls: the follow-up call after sign-off", [], ["sign_off"]),
+        (
+            "calls: the customer is told of a booking, a move or a reassignment",
+            [],
+            ["reassigned", "rescheduled", "scheduled"],
+        ),
     ]
 
 
@@ -67,6 +72,7 @@ def test_a_booking_gets_its_checklist_and_reminders_from_the_hooks(
     assert sorted(
         Call.objects.filter(visit=visit).values_list("purpose", flat=True)
     ) == [
+        "booking_notice",
         "reminder_before_arrival",
         "reminder_day_before",
     ]

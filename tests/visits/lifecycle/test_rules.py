@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from visits.lifecycle import rules
 from visits.lifecycle.rules import (
     LeaveProblem,
     Punctuality,
@@ -242,3 +243,79 @@ def test_a_step_clamped_to_now_is_compared_with_the_previous_record_at_now():
 def test_a_reported_time_without_a_time_zone_is_a_programming_error():
     with pytest.raises(ValueError, match="timezone-aware"):
         reported(datetime(2026, 11, 23, 10, 5))  # noqa: DTZ001
+
+
+# --- Travel buffer (docs/rules.md#travel-buffer) ----------------------------------
+
+NINE = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+BUFFER = timedelta(minutes=30)
+
+
+def clash_of_ten_to_eleven_with(start_minutes: int, length_minutes: int):
+    """The clash of a window starting `start_minutes` after 09:00 with a visit
+    booked 10:00-11:00, under a 30-minute buffer."""
+    start = NINE + timedelta(minutes=start_minutes)
+    return rules.schedule_clash(
+        start=start,
+        end=start + timedelta(minutes=length_minutes),
+        other_start=NINE + HOUR,
+        other_end=NINE + 2 * HOUR,
+        buffer=BUFFER,
+    )
+
+
+@pytest.mark.parametrize(
+    ("start_minutes", "length_minutes", "expected"),
+    [
+        (60, 60, rules.ClashKind.OVERLAP),  # the same window
+        (119, 60, rules.ClashKind.OVERLAP),  # shares the last minute
+        (0, 61, rules.ClashKind.OVERLAP),  # shares the first minute
+        (120, 60, rules.ClashKind.TRAVEL_BUFFER),  # starts as it ends
+        (149, 60, rules.ClashKind.TRAVEL_BUFFER),  # 29 minutes after its end
+        (150, 60, None),  # exactly the buffer after its end
+        (0, 31, rules.ClashKind.TRAVEL_BUFFER),  # ends 29 minutes before it starts
+        (0, 30, None),  # ends exactly the buffer before it starts
+    ],
+)
+def test_a_window_clashes_by_overlap_or_by_the_travel_buffer(
+    start_minutes, length_minutes, expected
+):
+    assert clash_of_ten_to_eleven_with(start_minutes, length_minutes) == expected
+
+
+def test_without_a_buffer_touching_windows_do_not_clash():
+    assert (
+        rules.schedule_clash(
+            start=NINE,
+            end=NINE + HOUR,
+            other_start=NINE + HOUR,
+            other_end=NINE + 2 * HOUR,
+            buffer=timedelta(0),
+        )
+        is None
+    )
+
+
+def test_the_first_clash_told_is_an_overlap_before_a_buffer_clash():
+    others = [
+        ("buffer", NINE - HOUR, NINE - timedelta(minutes=10)),
+        ("overlap-later", NINE + timedelta(minutes=50), NINE + 2 * HOUR),
+        ("overlap", NINE + timedelta(minutes=30), NINE + HOUR),
+    ]
+
+    found = rules.first_clash(start=NINE, end=NINE + HOUR, others=others, buffer=BUFFER)
+
+    assert found == ("overlap", rules.ClashKind.OVERLAP)
+
+
+def test_no_clash_among_visits_far_enough_away():
+    others = [
+        ("a", NINE - 2 * HOUR, NINE - HOUR),
+        ("b", NINE + 2 * HOUR, NINE + 3 * HOUR),
+    ]
+
+    assert (
+        rules.first_clash(start=NINE, end=NINE + HOUR, others=others, buffer=BUFFER)
+        is None
+    )

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import AreaTier, TechnicianProfile
-from fieldservice.errors import InvalidInput, InvalidTransition, NotAllowed
+from fieldservice.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from tests.factories import (
     CustomerFactory,
     CustomerUserFactory,
@@ -286,7 +286,7 @@ def test_a_technician_cannot_be_booked_for_overlapping_visits(
 ):
     book(dispatcher=dispatcher, technician=technician)
 
-    with refused(InvalidInput, code="technician_busy"):
+    with refused(Conflict, code="technician_busy"):
         book(
             dispatcher=dispatcher,
             technician=technician,
@@ -297,9 +297,10 @@ def test_a_technician_cannot_be_booked_for_overlapping_visits(
 
 
 @pytest.mark.parametrize(("offset", "duration"), TOUCHING.values(), ids=TOUCHING.keys())
-def test_a_technician_can_be_booked_for_visits_that_only_touch(
-    offset, duration, dispatcher, technician
+def test_without_a_travel_buffer_visits_that_only_touch_can_be_booked(
+    offset, duration, dispatcher, technician, settings
 ):
+    settings.TRAVEL_BUFFER_MINUTES = 0
     first = book(dispatcher=dispatcher, technician=technician)
 
     second = book(
@@ -315,6 +316,141 @@ def test_a_technician_can_be_booked_for_visits_that_only_touch(
     ]
 
 
+# --- Travel buffer (docs/rules.md#travel-buffer) ---------------------------------
+
+# The booked visit runs 09:30-10:30 (60 minutes); the buffer is 30 minutes.
+# (offset of the new visit's start from 09:30, its duration)
+TOO_CLOSE = {
+    "starts-29-minutes-after-it-ends": (60 + 29, 60),
+    "ends-29-minutes-before-it-starts": (-60 - 29, 60),
+    "starts-when-it-ends": (60, 60),
+    "ends-when-it-starts": (-60, 60),
+}
+FAR_ENOUGH = {
+    "starts-30-minutes-after-it-ends": (60 + 30, 60),
+    "ends-30-minutes-before-it-starts": (-60 - 30, 60),
+}
+
+
+@pytest.mark.parametrize(
+    ("offset", "duration"), TOO_CLOSE.values(), ids=TOO_CLOSE.keys()
+)
+def test_a_booking_less_than_the_travel_buffer_from_another_visit_is_refused(
+    offset, duration, dispatcher, technician, work_order, settings
+):
+    settings.TRAVEL_BUFFER_MINUTES = 30
+    first = book(dispatcher=dispatcher, technician=technician)
+
+    with refused(Conflict, code="travel_buffer") as caught, translation.override("en"):
+        book(
+            dispatcher=dispatcher,
+            technician=technician,
+            work_order=work_order,
+            appointed_start=APPOINTED + minutes(offset),
+            expected_duration_minutes=duration,
+        )
+
+    assert caught.value.extra["clash"] == {
+        "kind": "travel_buffer",
+        "visit": first.pk,
+        "number": str(first),
+        "appointed_start": "2026-12-07T09:30:00+08:00",
+        "expected_end": "2026-12-07T10:30:00+08:00",
+    }
+    assert "30 minutes must be left between visits for travel" in str(
+        caught.value.detail
+    )
+
+
+@pytest.mark.parametrize(
+    ("offset", "duration"), FAR_ENOUGH.values(), ids=FAR_ENOUGH.keys()
+)
+def test_a_booking_exactly_the_travel_buffer_from_another_visit_is_allowed(
+    offset, duration, dispatcher, technician, settings
+):
+    settings.TRAVEL_BUFFER_MINUTES = 30
+    book(dispatcher=dispatcher, technician=technician)
+
+    second = book(
+        dispatcher=dispatcher,
+        technician=technician,
+        appointed_start=APPOINTED + minutes(offset),
+        expected_duration_minutes=duration,
+    )
+
+    assert visit_row(second)["state"] == S.SCHEDULED
+
+
+def test_an_overlap_is_told_before_a_buffer_clash_with_another_visit(
+    dispatcher, technician, work_order, settings
+):
+    settings.TRAVEL_BUFFER_MINUTES = 30
+    # 09:30-10:30, and 11:00-12:00 which the new visit overlaps
+    book(dispatcher=dispatcher, technician=technician)
+    later = book(
+        dispatcher=dispatcher,
+        technician=technician,
+        appointed_start=APPOINTED + minutes(90),
+    )
+
+    with refused(Conflict, code="technician_busy") as caught:
+        book(
+            dispatcher=dispatcher,
+            technician=technician,
+            work_order=work_order,
+            appointed_start=APPOINTED + minutes(75),
+            expected_duration_minutes=30,
+        )
+
+    assert caught.value.extra["clash"]["visit"] == later.pk
+
+
+def test_rescheduling_within_the_travel_buffer_of_another_visit_is_refused(
+    dispatcher, technician, settings
+):
+    settings.TRAVEL_BUFFER_MINUTES = 30
+    book(dispatcher=dispatcher, technician=technician, appointed_start=NEW_START)
+    visit = book(dispatcher=dispatcher, technician=technician)
+
+    with refused(Conflict, code="travel_buffer"):
+        services.visit_reschedule(
+            visit=visit,
+            appointed_start=NEW_START - minutes(60 + 29),
+            by=dispatcher,
+            reason="Moved",
+        )
+
+
+def test_rescheduling_a_visit_next_to_its_own_old_time_ignores_itself(
+    dispatcher, technician, settings
+):
+    settings.TRAVEL_BUFFER_MINUTES = 30
+    visit = book(dispatcher=dispatcher, technician=technician)
+
+    moved = services.visit_reschedule(
+        visit=visit, appointed_start=APPOINTED + minutes(10), by=dispatcher, reason="x"
+    )
+
+    assert moved.appointed_start == APPOINTED + minutes(10)
+
+
+def test_reassigning_within_the_travel_buffer_of_the_new_technicians_visit_is_refused(
+    dispatcher, technician, other_technician, settings
+):
+    settings.TRAVEL_BUFFER_MINUTES = 30
+    book(
+        dispatcher=dispatcher,
+        technician=other_technician,
+        appointed_start=APPOINTED + minutes(60 + 29),
+    )
+    visit = book(dispatcher=dispatcher, technician=technician)
+
+    with refused(Conflict, code="travel_buffer"):
+        services.visit_reassign(
+            visit=visit, technician=other_technician, by=dispatcher, reason="Sick"
+        )
+
+
 @pytest.mark.parametrize(
     "state", [S.EN_ROUTE, S.ARRIVED, S.IN_PROGRESS, S.TEMPORARILY_LEFT]
 )
@@ -323,7 +459,7 @@ def test_a_visit_under_way_still_holds_the_technicians_time(
 ):
     visit_in(state, dispatcher=dispatcher, technician=technician)
 
-    with refused(InvalidInput, code="technician_busy"):
+    with refused(Conflict, code="technician_busy"):
         book(dispatcher=dispatcher, technician=technician, work_order=work_order)
 
 
@@ -347,7 +483,7 @@ def test_a_day_long_visit_booked_the_day_before_still_holds_the_technician(
         expected_duration_minutes=24 * 60,
     )
 
-    with refused(InvalidInput, code="technician_busy"):
+    with refused(Conflict, code="technician_busy"):
         book(dispatcher=dispatcher, technician=technician, work_order=work_order)
 
 
@@ -460,7 +596,7 @@ def test_rescheduling_onto_another_visit_of_the_technician_is_refused(
     book(dispatcher=dispatcher, technician=technician, appointed_start=NEW_START)
     visit = book(dispatcher=dispatcher, technician=technician)
 
-    with refused(InvalidInput, code="technician_busy"):
+    with refused(Conflict, code="technician_busy"):
         services.visit_reschedule(
             visit=visit,
             appointed_start=NEW_START + minutes(30),
@@ -544,7 +680,7 @@ def test_reassigning_to_a_technician_busy_at_that_time_is_refused(
     )
     visit = book(dispatcher=dispatcher, technician=technician)
 
-    with refused(InvalidInput, code="technician_busy"):
+    with refused(Conflict, code="technician_busy"):
         services.visit_reassign(
             visit=visit, technician=other_technician, by=dispatcher, reason="Sick"
         )
