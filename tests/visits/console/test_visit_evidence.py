@@ -41,7 +41,10 @@ def test_a_signed_visit_shows_its_evidence(
         ("shoe_covers", "没有穿鞋套")
     ]
     assert body["sign_off"]["verify_url"].startswith("/verify/")
-    assert [call["purpose"] for call in body["calls"]] == ["follow_up"]
+    assert [call["purpose"] for call in body["calls"]] == [
+        "booking_notice",
+        "follow_up",
+    ]
     assert [row["contested_item"] for row in body["complaints"]] == ["shoe_covers"]
     assert body["actions"] == {
         "cancel": False,
