@@ -170,6 +170,10 @@ class BoardApi(APIView):
             ),
         },
         operation_id="console_board",
+        summary="The day board: every technician's visits of a day, and the tray",
+        # The visits to show, for the dispatcher (a "console" tag is a
+        # follow-up for when the console's other endpoints land).
+        tags=["my day"],
     )
     def get(self, request):
         day = self._day(request)
