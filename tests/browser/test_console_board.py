@@ -433,3 +433,87 @@ def test_the_board_is_usable_at_a_tablets_width(
 
     assert horizontal_overflow(page) == 0
     assert axe_violations(page) == []
+
+
+def test_a_reschedule_request_dragged_onto_the_board_gets_its_new_time(
+    desktop, live_server, dispatcher, clock
+):
+    tech = technician("强", "王", "T01021")
+    visit = book(dispatcher, tech, at(11, 0))
+    RescheduleRequest.objects.create(visit=visit, requested_at=at(9, 0))
+    page = desktop("en-US")
+    open_board(page, live_server, dispatcher)
+    item = page.locator(f'.board-tray-item[data-visit="{visit.pk}"]')
+    item.wait_for(timeout=TIMEOUT)
+    box = item.bounding_box()
+
+    page.mouse.move(box["x"] + 10, box["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 40, box["y"] - 20, steps=3)
+    page.mouse.move(hour_x(page, "16:00"), row_y(page, tech), steps=8)
+    page.mouse.up()
+    page.wait_for_selector("#move-dialog[open]")
+    assert page.input_value("#move-form [name=time]") == "16:00"
+    page.fill("#move-form [name=reason]", "The customer asked for 16:00")
+    page.click("#move-form button[type=submit]")
+    dialog_closed(page)
+
+    page.wait_for_function(
+        "() => !document.querySelector('.board-tray-item[data-visit]')",
+        timeout=TIMEOUT,
+    )
+    visit.refresh_from_db()
+    assert visit.appointed_start == at(16, 0)
+    assert RescheduleRequest.objects.get().handled_at is not None
+
+
+def test_a_visit_is_dragged_with_a_finger_on_a_tablet(
+    desktop, live_server, dispatcher, clock
+):
+    tech = technician("强", "王", "T01021")
+    visit = book(dispatcher, tech, at(11, 0))
+    page = desktop("en-US", **TABLET)
+    open_board(page, live_server, dispatcher)
+    box = block(page, visit).bounding_box()
+    y = box["y"] + box["height"] / 2
+    to_x = hour_x(page, "12:00")
+    touch = page.context.new_cdp_session(page)
+
+    def finger(kind, x):
+        touch.send(
+            "Input.dispatchTouchEvent",
+            {
+                "type": kind,
+                "touchPoints": [] if kind == "touchEnd" else [{"x": x, "y": y}],
+            },
+        )
+
+    finger("touchStart", box["x"] + 2)
+    for step in range(1, 11):
+        finger("touchMove", box["x"] + 2 + (to_x - box["x"]) * step / 10)
+    finger("touchEnd", to_x + 2)
+
+    page.wait_for_selector("#move-dialog[open]", timeout=TIMEOUT)
+    assert page.input_value("#move-form [name=time]") == "12:00"
+    page.fill("#move-form [name=reason]", "Moved on the tablet")
+    page.click("#move-form button[type=submit]")
+    dialog_closed(page)
+    visit.refresh_from_db()
+    assert visit.appointed_start == at(12, 0)
+
+
+def test_a_link_to_a_day_and_a_visit_opens_its_panel(
+    desktop, live_server, dispatcher, clock
+):
+    tech = technician("强", "王", "T01021")
+    visit = book(dispatcher, tech, at(11, 0))
+    page = desktop("en-US")
+
+    open_board(page, live_server, dispatcher, f"/console/?day={DAY}&visit={visit.pk}")
+
+    page.locator("#board-panel").wait_for(state="visible", timeout=TIMEOUT)
+    assert page.input_value("#board-day") == DAY
+    assert block(page, visit).get_attribute("aria-expanded") == "true"
+    page.click("#board-panel-close")
+    assert page.locator("#board-panel").is_hidden()
+    assert "visit=" not in page.url
