@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
@@ -88,6 +89,43 @@ def console_render(
 # --- The day board ----------------------------------------------------------------
 
 
+def _board_strings() -> dict[str, str]:
+    """The words board.js draws (the rest are in console/board.html)."""
+    return {
+        **{f"state_{value}": str(label) for value, label in VISIT_STATE_CHOICES},
+        "late_now": pgettext("day board", "Late now"),
+        "at_risk": pgettext("day board", "At risk"),
+        "leave_returning": pgettext("day board", "Left, returning"),
+        "leave_fix_by": pgettext("day board", "Left, fix by {time}"),
+        "contested": pgettext("day board", "Conduct contested"),
+        "failed_call": pgettext("day board", "Call failed"),
+        "open_complaint": pgettext("day board", "Complaint"),
+        "inactive": pgettext("day board", "inactive"),
+        "arrived_finished": pgettext("day board", "Actual: {start}–{end}"),  # noqa: RUF001
+        "visit_label": pgettext(
+            "day board",
+            "{number}, {customer}, {start}–{end}, {state}",  # noqa: RUF001
+        ),
+        "no_visits": pgettext("day board", "No visits"),
+        "updated": pgettext("day board", "Updated {time}"),
+        "offline": pgettext(
+            "day board", "The board could not be updated; trying again."
+        ),
+        "moved": pgettext("day board", "Visit {number} moved."),
+        "move": pgettext("day board", "Move…"),
+        "close_panel": _("Close"),
+        "requested_at": pgettext("day board", "asked {time}"),
+        "currently": pgettext("day board", "now {time} with {technician}"),
+        "give_time": pgettext("day board", "Drag onto the board to give it a time"),
+        "book": pgettext("day board", "Book"),
+        "fix_by": pgettext("day board", "fix by {time}"),
+        "left_by": pgettext("day board", "left by {technician}"),
+        "nothing_waiting": pgettext("day board", "Nothing waiting."),
+        "dialog_title": pgettext("day board", "Move visit {number}"),
+        "drop_hint": pgettext("day board", "{time} · {technician}"),
+    }
+
+
 @dispatcher_page
 def board(request: HttpRequest) -> HttpResponse:
     return console_render(
@@ -96,6 +134,11 @@ def board(request: HttpRequest) -> HttpResponse:
         title=_("Day board"),
         section="board",
         module="console/board.js",
+        strings={**_board_strings(), **visit_strings()},
+        context={
+            "refresh_seconds": settings.BOARD_REFRESH_SECONDS,
+            "states": VISIT_STATE_CHOICES,
+        },
     )
 
 

@@ -14,7 +14,9 @@ page_urlpatterns = [
 ]
 
 # --- The day board's endpoints --------------------------------------------------------
-board_urlpatterns: list = []
+board_urlpatterns: list = [
+    path("board/", api.BoardApi.as_view(), name="console-board-api"),
+]
 
 # --- The booking assistant's endpoints ------------------------------------------------
 booking_urlpatterns: list = [

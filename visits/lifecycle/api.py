@@ -680,6 +680,43 @@ class VisitReassignApi(VisitStepApi):
         return services.visit_reassign(visit=visit, by=user, **data)
 
 
+@extend_schema_serializer(component_name="MoveInput")
+class MoveInput(serializers.Serializer):
+    appointed_start = inputs.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The new agreed time; leave out to keep it.",
+    )
+    technician = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.TECHNICIAN),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The technician to give the visit to; leave out to keep him.",
+    )
+    reason = serializers.CharField(max_length=500)
+
+
+@extend_schema_view(
+    post=_step_schema(
+        "move",
+        MoveInput,
+        "Dispatcher moves the visit to another time and/or technician at once",
+    )
+)
+class VisitMoveApi(VisitStepApi):
+    """Dispatcher moves the visit to another time and/or another technician in
+    one step (the day board's drag): checked as a reschedule and a reassignment
+    together, refused as a whole (an overlap, a time in the past, an inactive
+    technician, a visit under way: 400 or 409, nothing changed)."""
+
+    InputSerializer = MoveInput
+
+    def take_step(self, *, visit, user, data):
+        return services.visit_move(visit=visit, by=user, **data)
+
+
 # The steps as the URLs name them, in the order the API documents them.
 STEP_VIEWS = {
     "start-travel": VisitStartTravelApi,
@@ -693,6 +730,7 @@ STEP_VIEWS = {
     "close": VisitCloseApi,
     "reschedule": VisitRescheduleApi,
     "reassign": VisitReassignApi,
+    "move": VisitMoveApi,
 }
 
 

@@ -360,6 +360,62 @@ def _lock(visit: Visit) -> Visit:
     )
 
 
+def _require_scheduled(visit: Visit, refusal: Any) -> None:
+    """Only a visit nobody has set off for can be moved or reassigned."""
+    if visit.state != VisitState.SCHEDULED:
+        raise InvalidTransition(sentences(refusal, STATE_SENTENCES[visit.state]))
+
+
+def _write_reschedule(
+    visit: Visit,
+    *,
+    appointed_start: datetime,
+    minutes: int,
+    by: User,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Saves the locked, checked visit at its new time, with its event and the
+    reschedule hooks (the reminder calls move with it)."""
+    previous = visit.appointed_start
+    visit.appointed_start = appointed_start
+    visit.expected_duration_minutes = minutes
+    visit.save(update_fields=["appointed_start", "expected_duration_minutes"])
+    _event(
+        visit=visit,
+        kind=VisitEventKind.RESCHEDULED,
+        from_state=visit.state,
+        by=by,
+        at=now,
+        data={
+            "from": _local_iso(previous),
+            "to": _local_iso(appointed_start),
+            "reason": reason,
+            "expected_duration_minutes": minutes,
+        },
+    )
+    hooks.run_after(VisitChange(visit=visit, kind=hooks.RESCHEDULED, at=now, by=by))
+
+
+def _write_reassign(
+    visit: Visit, *, technician: User, by: User, reason: str, now: datetime
+) -> None:
+    """Gives the locked, checked visit to `technician`, with its event and the
+    reassign hooks."""
+    previous = visit.technician_id
+    visit.technician = technician
+    visit.save(update_fields=["technician"])
+    _event(
+        visit=visit,
+        kind=VisitEventKind.REASSIGNED,
+        from_state=visit.state,
+        by=by,
+        at=now,
+        data={"from": previous, "to": technician.pk, "reason": reason},
+    )
+    hooks.run_after(VisitChange(visit=visit, kind=hooks.REASSIGNED, at=now, by=by))
+
+
 @transaction.atomic
 def visit_reschedule(
     *,
@@ -372,9 +428,7 @@ def visit_reschedule(
     """Moves a visit that has not started to a new agreed time (改约)."""
     require_dispatcher(by)
     visit = _lock(visit)
-    if visit.state != VisitState.SCHEDULED:
-        refusal = _("Only a scheduled visit can be rescheduled:")
-        raise InvalidTransition(sentences(refusal, STATE_SENTENCES[visit.state]))
+    _require_scheduled(visit, _("Only a scheduled visit can be rescheduled:"))
     if not reason.strip():
         raise InvalidInput(_("Say why the visit is moved."), code="reason_required")
     minutes = (
@@ -390,24 +444,14 @@ def visit_reschedule(
         minutes=minutes,
         exclude=visit,
     )
-    previous = visit.appointed_start
-    visit.appointed_start = appointed_start
-    visit.expected_duration_minutes = minutes
-    visit.save(update_fields=["appointed_start", "expected_duration_minutes"])
-    _event(
-        visit=visit,
-        kind=VisitEventKind.RESCHEDULED,
-        from_state=visit.state,
+    _write_reschedule(
+        visit,
+        appointed_start=appointed_start,
+        minutes=minutes,
         by=by,
-        at=now,
-        data={
-            "from": _local_iso(previous),
-            "to": _local_iso(appointed_start),
-            "reason": reason.strip(),
-            "expected_duration_minutes": minutes,
-        },
+        reason=reason.strip(),
+        now=now,
     )
-    hooks.run_after(VisitChange(visit=visit, kind=hooks.RESCHEDULED, at=now, by=by))
     return visit
 
 
@@ -416,9 +460,7 @@ def visit_reassign(*, visit: Visit, technician: User, by: User, reason: str) -> 
     """Gives a scheduled visit to another technician (docs/rules.md#reassign)."""
     require_dispatcher(by)
     visit = _lock(visit)
-    if visit.state != VisitState.SCHEDULED:
-        refusal = _("Only a scheduled visit can be reassigned:")
-        raise InvalidTransition(sentences(refusal, STATE_SENTENCES[visit.state]))
+    _require_scheduled(visit, _("Only a scheduled visit can be reassigned:"))
     if technician.pk == visit.technician_id:
         raise InvalidInput(
             _("The visit is already assigned to %(user)s.") % {"user": technician},
@@ -435,19 +477,67 @@ def visit_reassign(*, visit: Visit, technician: User, by: User, reason: str) -> 
         minutes=visit.expected_duration_minutes,
         exclude=visit,
     )
-    previous = visit.technician_id
-    visit.technician = technician
-    visit.save(update_fields=["technician"])
-    now = timezone.now()
-    _event(
-        visit=visit,
-        kind=VisitEventKind.REASSIGNED,
-        from_state=visit.state,
-        by=by,
-        at=now,
-        data={"from": previous, "to": technician.pk, "reason": reason.strip()},
+    _write_reassign(
+        visit, technician=technician, by=by, reason=reason.strip(), now=timezone.now()
     )
-    hooks.run_after(VisitChange(visit=visit, kind=hooks.REASSIGNED, at=now, by=by))
+    return visit
+
+
+@transaction.atomic
+def visit_move(
+    *,
+    visit: Visit,
+    by: User,
+    reason: str,
+    appointed_start: datetime | None = None,
+    technician: User | None = None,
+) -> Visit:
+    """Moves a scheduled visit to another time and/or another technician in one
+    transaction, as the day board's drag does: the same checks as
+    `visit_reschedule` and `visit_reassign` (future time, active technician,
+    free at the new time with the new technician), all made before anything
+    is written, so a refusal changes nothing. Each change writes its own event
+    (rescheduled, then reassigned) and runs its own hooks."""
+    require_dispatcher(by)
+    visit = _lock(visit)
+    _require_scheduled(visit, _("Only a scheduled visit can be moved:"))
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Say why the visit is moved."), code="reason_required")
+    new_start = (
+        appointed_start if appointed_start is not None else visit.appointed_start
+    )
+    new_technician = technician if technician is not None else visit.technician
+    is_new_time = new_start != visit.appointed_start
+    is_new_technician = new_technician.pk != visit.technician_id
+    if not (is_new_time or is_new_technician):
+        raise InvalidInput(
+            _(
+                "The visit is already at that time with that technician: "
+                "nothing to move."
+            ),
+            code="nothing_to_move",
+        )
+    minutes = visit.expected_duration_minutes
+    now = timezone.now()
+    if is_new_time:
+        _check_appointment(new_start, minutes, now)
+    if is_new_technician:
+        _check_technician(new_technician)
+    _check_technician_free(
+        technician=new_technician, start=new_start, minutes=minutes, exclude=visit
+    )
+    if is_new_time:
+        _write_reschedule(
+            visit,
+            appointed_start=new_start,
+            minutes=minutes,
+            by=by,
+            reason=reason,
+            now=now,
+        )
+    if is_new_technician:
+        _write_reassign(visit, technician=new_technician, by=by, reason=reason, now=now)
     return visit
 
 
