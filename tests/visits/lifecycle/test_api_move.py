@@ -60,7 +60,7 @@ def test_a_refused_move_says_why_and_changes_nothing(
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "technician_busy"
     assert response.json()["detail"].startswith(f"{technician} already has visit")
     assert database_rows() == before

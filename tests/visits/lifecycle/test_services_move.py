@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from fieldservice.errors import InvalidInput, InvalidTransition, NotAllowed
+from fieldservice.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from tests.factories import TechnicianFactory
 from tests.visits.lifecycle.service_helpers import (
     APPOINTED,
@@ -111,7 +111,7 @@ def test_moving_onto_another_visit_is_refused_and_changes_nothing(
 
     with (
         translation.override("en"),
-        refused(InvalidInput, code="technician_busy") as caught,
+        refused(Conflict, code="technician_busy") as caught,
     ):
         services.visit_move(
             visit=visit,
@@ -124,12 +124,34 @@ def test_moving_onto_another_visit_is_refused_and_changes_nothing(
     assert calls_of(visit) == calls
 
 
+def test_moving_closer_than_the_travel_buffer_to_another_visit_is_refused(
+    visit, dispatcher, technician, settings
+):
+    settings.TRAVEL_BUFFER_MINUTES = 30
+    # The other visit ends at LATER + 60 min; 29 minutes later is too close.
+    book(dispatcher=dispatcher, technician=technician, appointed_start=LATER)
+    before = visit.appointed_start
+    calls = calls_of(visit)
+
+    with refused(Conflict, code="travel_buffer"):
+        services.visit_move(
+            visit=visit,
+            by=dispatcher,
+            reason="x",
+            appointed_start=LATER + timedelta(minutes=60 + 29),
+        )
+
+    visit.refresh_from_db()
+    assert visit.appointed_start == before
+    assert calls_of(visit) == calls
+
+
 def test_moving_onto_the_new_technicians_visit_is_refused_as_a_whole(
     visit, dispatcher, other_technician
 ):
     book(dispatcher=dispatcher, technician=other_technician, appointed_start=LATER)
 
-    with refused(InvalidInput, code="technician_busy"):
+    with refused(Conflict, code="technician_busy"):
         services.visit_move(
             visit=visit,
             by=dispatcher,
