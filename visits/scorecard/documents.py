@@ -42,8 +42,6 @@ SERIES_COLOURS = [
     colors.HexColor("#C0504D"),
     colors.HexColor("#4F8A3C"),
 ]
-# The ranking chart shows at most this many technicians (best first).
-RANKING_LIMIT = 25
 
 
 @dataclass
@@ -67,7 +65,9 @@ class ReviewDocument:
     technicians: list[list[str]]  # header row first
     trend_title: str
     weeks: list[str]
-    trend: list[Series]
+    trend: list[Series]  # percentages, on one 0-100 scale
+    complaints_title: str
+    complaints: Series  # per hundred visits, on a scale of its own
     ranking_title: str
     ranking: list[tuple[str, float]]  # best first, percentages
     no_data: str
@@ -114,7 +114,9 @@ def review_pdf(document: ReviewDocument) -> bytes:
         KeepTogether(
             [
                 Paragraph(escape(document.trend_title), styles["section"]),
-                _trend_chart(document, width),
+                _trend_chart(document, document.trend, width, percent=True),
+                Paragraph(escape(document.complaints_title), styles["section"]),
+                _trend_chart(document, [document.complaints], width, percent=False),
             ]
         ),
         Spacer(1, 4 * mm),
@@ -195,11 +197,13 @@ def _grid(
     return table
 
 
-def _trend_chart(document: ReviewDocument, width: float) -> Drawing:
-    height = 62 * mm
+def _trend_chart(
+    document: ReviewDocument, trend: list[Series], width: float, *, percent: bool
+) -> Drawing:
+    height = (58 if percent else 40) * mm
     drawing = Drawing(width, height, initialFontName=SANS)
     if not document.weeks or not any(
-        value is not None for series in document.trend for value in series.values
+        value is not None for series in trend for value in series.values
     ):
         drawing.add(String(0, height / 2, document.no_data, fontName=SANS, fontSize=9))
         return drawing
@@ -207,15 +211,18 @@ def _trend_chart(document: ReviewDocument, width: float) -> Drawing:
     chart.x, chart.y = 30, 28
     chart.width, chart.height = width - 220, height - 40
     # Missing weeks break the line instead of dropping to zero.
-    chart.data = [tuple(series.values) for series in document.trend]
+    chart.data = [tuple(series.values) for series in trend]
     chart.categoryAxis.categoryNames = document.weeks
     chart.categoryAxis.labels.fontName = SANS
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
+    if percent:
+        chart.valueAxis.valueMax = 100
     chart.valueAxis.labels.fontName = SANS
     chart.valueAxis.labels.fontSize = 7
-    for index in range(len(document.trend)):
-        chart.lines[index].strokeColor = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+    for index in range(len(trend)):
+        colour = SERIES_COLOURS[(index if percent else 1) % len(SERIES_COLOURS)]
+        chart.lines[index].strokeColor = colour
         chart.lines[index].strokeWidth = 1.6
     drawing.add(chart)
     legend = Legend()
@@ -224,15 +231,15 @@ def _trend_chart(document: ReviewDocument, width: float) -> Drawing:
     legend.fontSize = 8
     legend.alignment = "right"
     legend.colorNamePairs = [
-        (SERIES_COLOURS[index % len(SERIES_COLOURS)], series.name)
-        for index, series in enumerate(document.trend)
+        (SERIES_COLOURS[(index if percent else 1) % len(SERIES_COLOURS)], series.name)
+        for index, series in enumerate(trend)
     ]
     drawing.add(legend)
     return drawing
 
 
 def _ranking_chart(document: ReviewDocument, width: float) -> Drawing:
-    ranking = document.ranking[:RANKING_LIMIT]
+    ranking = document.ranking
     bar = 5.5 * mm
     height = max(len(ranking), 1) * bar + 20
     drawing = Drawing(width, height, initialFontName=SANS)

@@ -13,8 +13,11 @@ from visits.scorecard import documents, rules, selectors
 from visits.scorecard.labels import FIGURE_LABELS, PERCENT_FIGURES, shown
 from visits.scorecard.models import ServiceReview, ServiceReviewState, review_path
 
-# The trend lines of the review, as on the page.
-TREND_FIGURES = ("on_time_rate", "satisfied_share", "complaints_per_hundred")
+# The trend lines of the review (percentages), and complaints on a chart of their own.
+TREND_FIGURES = ("on_time_rate", "satisfied_share", "checklist_completion")
+# The ranking chart shows the best and the worst technicians of a larger field.
+RANKING_BEST = 15
+RANKING_WORST = 10
 # The columns of the review's tables (the CSV has them all).
 TABLE_FIGURES = (
     "visits",
@@ -138,8 +141,26 @@ def review_document(first: date, end: date) -> documents.ReviewDocument:
             )
             for figure in TREND_FIGURES
         ],
-        ranking_title=_("Technicians by on-time arrivals (%), best first"),
-        ranking=[(row["name"], row["on_time_rate"] * 100) for row in ranked],
+        complaints_title=str(FIGURE_LABELS["complaints_per_hundred"]),
+        complaints=documents.Series(
+            str(FIGURE_LABELS["complaints_per_hundred"]),
+            [row["complaints_per_hundred"] for row in weeks],
+        ),
+        ranking_title=_("Technicians by on-time arrivals (%), best first")
+        if len(ranked) <= RANKING_BEST + RANKING_WORST
+        else _(
+            "Technicians by on-time arrivals (%%): the best %(best)s and the worst "
+            "%(worst)s of %(count)s"
+        )
+        % {"best": RANKING_BEST, "worst": RANKING_WORST, "count": len(ranked)},
+        ranking=[
+            (row["name"], row["on_time_rate"] * 100)
+            for row in (
+                ranked
+                if len(ranked) <= RANKING_BEST + RANKING_WORST
+                else ranked[:RANKING_BEST] + ranked[-RANKING_WORST:]
+            )
+        ],
         no_data=_("No visits in this month."),
         footer=_("Monthly service review %(month)s") % {"month": f"{first:%Y-%m}"},
         notes=[
