@@ -1,7 +1,7 @@
 """The scorecard's figures, counted in the database (docs/rules.md#service-scorecard).
 
-Every figure comes from seven grouped aggregate queries (visits, checklist items
-with their answers, photos, sign-offs, contested conduct items, follow-up calls, complaints), each grouped by the technician, the team
+Every figure comes from six grouped aggregate queries (visits with their
+sign-offs, checklist items with their answers, photos, contested conduct items, follow-up calls, complaints), each grouped by the technician, the team
 or the week of the visit's appointed start. No visit is loaded into Python: the
 number of queries is the same for one technician or a thousand, and the rules
 module turns the counts into rates.
@@ -39,7 +39,7 @@ from visits.lifecycle.models import Visit
 from visits.lifecycle.rules import Punctuality, VisitState
 from visits.scorecard import rules
 from visits.scorecard.rules import Counts
-from visits.signoffs.models import ConductConfirmation, SignOff
+from visits.signoffs.models import ConductConfirmation
 
 # Visits whose checklist is judged: the work was declared done.
 WORK_DONE_OR_LATER = (VisitState.WORK_DONE, VisitState.SIGNED_OFF, VisitState.CLOSED)
@@ -136,7 +136,7 @@ def _grouped(
 
 
 def visit_counts_query(scope: Scope, by: str) -> QuerySet:
-    """The main query: visits, punctuality and lateness per group."""
+    """The main query: visits, punctuality, lateness and sign-offs per group."""
     late = Q(punctuality=Punctuality.LATE)
     return _grouped(
         Visit.objects,
@@ -149,6 +149,8 @@ def visit_counts_query(scope: Scope, by: str) -> QuerySet:
         late_arrivals=Count("id", filter=late),
         late_seconds_mean=Avg("arrival_deviation_seconds", filter=late),
         late_seconds_worst=Max("arrival_deviation_seconds", filter=late),
+        # A visit has a sign-off exactly when signed_off_at is set (signoffs).
+        sign_offs=Count("id", filter=Q(signed_off_at__isnull=False)),
     )
 
 
@@ -187,13 +189,12 @@ def aggregate_queries(scope: Scope, by: str) -> list[tuple[str, QuerySet]]:
             ),
         ),
         (
-            "sign-offs",
-            _grouped(SignOff.objects, "visit__", scope, by, sign_offs=Count("visit")),
-        ),
-        (
             "contested conduct",
             _grouped(
-                ConductConfirmation.objects.filter(is_confirmed=False),
+                # The sign-off's flag narrows the join to the few contested ones.
+                ConductConfirmation.objects.filter(
+                    is_confirmed=False, sign_off__has_contested_conduct=True
+                ),
                 "sign_off__visit__",
                 scope,
                 by,

@@ -127,6 +127,8 @@ def sign_off(visit, *, contested: int, confirmed: int):
         has_contested_conduct=contested > 0,
         recorded_by=visit.technician,
     )
+    visit.signed_off_at = record.signed_at
+    visit.save(update_fields=["signed_off_at"])
     for index in range(contested + confirmed):
         ConductConfirmation.objects.create(
             sign_off=record,
