@@ -77,3 +77,18 @@ def test_the_beat_schedule_makes_it_on_the_first_of_the_month():
     assert entry["task"] == "visits.scorecard.service_review_generate_task"
     assert entry["schedule"] == crontab(day_of_month=1, hour=6, minute=0)
     assert tasks.service_review_generate_task.name == entry["task"]
+
+
+def test_the_admin_lists_reviews_for_dispatchers_only(desk, client):
+    from tests.factories import TechnicianFactory
+
+    review = services.service_review_generate(month=date(2026, 2, 1))
+
+    listing = desk.get("/admin/visits/servicereview/")
+    detail = desk.get(f"/admin/visits/servicereview/{review.pk}/change/")
+    assert listing.status_code == 200
+    assert "Feb. 1, 2026" in listing.text
+    assert "service-review-2026-02.pdf" in detail.text
+
+    client.force_login(TechnicianFactory(is_staff=True))
+    assert client.get("/admin/visits/servicereview/").status_code == 403
