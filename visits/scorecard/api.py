@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsDispatcher
 from fieldservice.api import ErrorSerializer
 from fieldservice.errors import Conflict
-from fieldservice.inputs import DateField
+from fieldservice.inputs import DateField, check_supported_date
 from fieldservice.queue import enqueue_on_commit
 from visits.scorecard import rules, selectors, services, tasks
 from visits.scorecard.labels import FIGURE_LABELS, shown
@@ -333,9 +334,14 @@ class MonthField(serializers.CharField):
     def to_internal_value(self, data) -> date:
         text = super().to_internal_value(data)
         try:
-            return date.fromisoformat(f"{text}-01")
+            month = date.fromisoformat(f"{text}-01")
         except ValueError:
             raise serializers.ValidationError(_("Give a month as YYYY-MM.")) from None
+        try:
+            check_supported_date(month)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+        return month
 
 
 class ReviewRequestInput(serializers.Serializer):

@@ -208,6 +208,7 @@ def test_requesting_a_review_answers_202_and_the_task_makes_it(
     [
         ("2026-13", "invalid"),
         ("November", "invalid"),
+        ("1999-12", "invalid"),
         ("2999-01", "review_month_in_future"),
     ],
 )
