@@ -209,7 +209,7 @@ def test_requesting_a_review_answers_202_and_the_task_makes_it(
         ("2026-13", "invalid"),
         ("November", "invalid"),
         ("1999-12", "invalid"),
-        ("2999-01", "review_month_in_future"),
+        ("2099-01", "review_month_in_future"),
     ],
 )
 def test_bad_review_months_are_refused_and_nothing_is_stored(
