@@ -7,6 +7,7 @@ from accounts.models import (
     ChangeRecord,
     CompanySettings,
     Customer,
+    Team,
     TechnicianProfile,
     User,
 )
@@ -95,6 +96,12 @@ class RecordedChangesAdminMixin:
         return None
 
 
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
 class TechnicianProfileInline(admin.StackedInline):
     model = TechnicianProfile
     can_delete = False
@@ -130,10 +137,10 @@ class UserAdmin(RecordedChangesAdminMixin, DjangoUserAdmin):
 
 @admin.register(TechnicianProfile)
 class TechnicianProfileAdmin(RecordedChangesAdminMixin, admin.ModelAdmin):
-    list_display = ["employee_number", "user", "phone", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["employee_number", "user", "phone", "team", "is_active"]
+    list_filter = ["is_active", "team"]
     search_fields = ["employee_number", "user__first_name", "user__last_name", "phone"]
-    list_select_related = ["user"]
+    list_select_related = ["user", "team"]
 
 
 @admin.register(Customer)

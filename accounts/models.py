@@ -91,6 +91,25 @@ class User(AbstractUser):
         return self.display_name
 
 
+class Team(models.Model):
+    """A group of technicians under one supervisor, as the scorecard compares them."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        unique=True,
+        error_messages={"unique": _("A team with this name already exists.")},
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class TechnicianProfile(models.Model):
     """What the service card shows about the technician (工号, contact phone)."""
 
@@ -114,6 +133,14 @@ class TechnicianProfile(models.Model):
     phone = PhoneNumberField(_("contact phone"))
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive technicians cannot be booked.")
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="technicians",
+        verbose_name=_("team"),
     )
 
     class Meta:

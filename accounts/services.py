@@ -30,6 +30,7 @@ DISPATCHER_PERMISSIONS = {
         "view_customer",
         "view_companysettings",
         "view_changerecord",
+        "view_team",
     ],
     "visits": [
         "add_workorder",
@@ -55,6 +56,7 @@ DISPATCHER_PERMISSIONS = {
         "view_promotion",
         "add_promotion",
         "change_promotion",
+        "view_servicereview",
     ],
 }
 

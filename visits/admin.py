@@ -9,6 +9,7 @@ from visits.checklists.admin import ChecklistInline, PhotoInline
 from visits.complaints import admin as complaints_admin  # noqa: F401  (registers)
 from visits.lifecycle import admin as lifecycle_admin
 from visits.lifecycle.models import Visit
+from visits.scorecard import admin as scorecard_admin  # noqa: F401  (registers)
 from visits.signoffs import admin as signoffs_admin  # noqa: F401  (registers)
 from visits.signoffs.models import ConductConfirmation
 

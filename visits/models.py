@@ -43,6 +43,10 @@ from visits.lifecycle.models import (  # noqa: F401
     WorkOrderQuerySet,
     WorkOrderSequence,
 )
+from visits.scorecard.models import (  # noqa: F401
+    ServiceReview,
+    ServiceReviewState,
+)
 from visits.signoffs.models import (  # noqa: F401
     ConductConfirmation,
     ConsentStatement,

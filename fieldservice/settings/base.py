@@ -7,6 +7,7 @@ variable is listed, with one comment each, in `.env.example` and the README.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -392,6 +393,12 @@ BOARD_AT_RISK_MINUTES = env.int("BOARD_AT_RISK_MINUTES", default=30)
 BOARD_REFRESH_SECONDS = env.int("BOARD_REFRESH_SECONDS", default=15)
 # A complaint clock with less than this left is shown as "due soon".
 COMPLAINT_DUE_SOON_HOURS = env.int("COMPLAINT_DUE_SOON_HOURS", default=12)
+# --- The service scorecard (visits.scorecard) -----------------------------------
+# The monthly service review of the month before, made at 06:00 on the first.
+CELERY_BEAT_SCHEDULE["service-review-monthly"] = {
+    "task": "visits.scorecard.service_review_generate_task",
+    "schedule": crontab(day_of_month=1, hour=6, minute=0),
+}
 # --- Health: heartbeats of the Celery worker and beat ---------------------------
 # Beat sends a heartbeat task this often; /healthz reports the worker's and beat's
 # heartbeat ages, and /healthz/background answers 503 when either is older than

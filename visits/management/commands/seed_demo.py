@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts import services as accounts_services
-from accounts.models import AreaTier, CompanySettings, Language, User
+from accounts.models import AreaTier, CompanySettings, Language, Team, User
 from visits.calls import services as call_services
 from visits.calls.models import Call, CallState
 from visits.checklists import services as checklist
@@ -180,6 +180,18 @@ class Command(BaseCommand):
         self._visits(
             dispatcher, technicians, customers, company.arrival_tolerance_minutes
         )
+        self._teams(technicians)
+
+    def _teams(self, technicians) -> None:
+        """Two teams for the scorecard to compare: 张伟 and 李娜 in the east,
+        王强 in the west."""
+        zhang, li, wang = technicians
+        east = Team.objects.create(name="江汉一组")
+        west = Team.objects.create(name="汉阳二组")
+        for technician, team in ((zhang, east), (li, east), (wang, west)):
+            profile = technician.technician_profile
+            profile.team = team
+            profile.save(update_fields=["team"])
 
     def _visits(self, dispatcher, technicians, customers, tolerance_minutes) -> None:
         zhang, li, wang = technicians
