@@ -46,3 +46,26 @@ def test_a_console_page_answers_only_get(client):
     client.force_login(DispatcherFactory())
 
     assert client.post("/console/").status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "zh-hans",
+            ["当日看板", "预约上门", "待办队列", "服务考评", "管理后台", "退出登录"],
+        ),
+        (
+            "en",
+            ["Day board", "Book a visit", "Queues", "Scorecard", "Admin", "Sign out"],
+        ),
+    ],
+)
+def test_the_console_frame_is_in_the_pages_language(client, language, words):
+    client.force_login(DispatcherFactory())
+
+    response = client.get("/console/queues/", HTTP_ACCEPT_LANGUAGE=language)
+
+    navigation = response.text.split("<nav", 1)[1].split("</form>", 2)
+    assert all(word in "".join(navigation) for word in words)
