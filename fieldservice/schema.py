@@ -23,6 +23,8 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # (pattern on the path below /api/v1/, tag), first match wins.
 TAGS = [
     (r"^/api/v1/$|/auth/|/me/$", "auth"),
+    (r"^/api/v1/console/", "console"),
+    (r"^/api/v1/scorecard/", "scorecard"),
     (r"/me/visits/$|/visits/$|/visits/\{id\}/$", "my day"),
     (r"/actions/|/work-orders/", "lifecycle"),
     (r"/checklist/|/photos/", "checklist and photos"),

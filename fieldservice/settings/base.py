@@ -245,6 +245,15 @@ SPECTACULAR_SETTINGS = {
         {"name": "sign-off and documents", "description": "Signing, receipts."},
         {"name": "calls and complaints", "description": "Calls and complaints."},
         {"name": "people", "description": "Technicians and customers."},
+        {
+            "name": "console",
+            "description": "The dispatcher's console: the day board, the booking "
+            "assistant, the queues, a visit's evidence.",
+        },
+        {
+            "name": "scorecard",
+            "description": "The service scorecard, its CSV and the monthly reviews.",
+        },
     ],
     "ENUM_NAME_OVERRIDES": {
         "VisitKindEnum": "visits.lifecycle.models.VisitKind",

@@ -183,6 +183,7 @@ def test_every_operation_documents_the_language_and_every_write_its_idempotency_
                 "calls and complaints",
                 "people",
                 "console",
+                "scorecard",
             }, (method, template)
 
 

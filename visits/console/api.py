@@ -188,7 +188,6 @@ class BoardApi(APIView):
         summary="The day board: every technician's visits of a day, and the tray",
         # The visits to show, for the dispatcher (a "console" tag is a
         # follow-up for when the console's other endpoints land).
-        tags=["my day"],
     )
     def get(self, request):
         day = self._day(request)
@@ -321,7 +320,6 @@ class CandidatesApi(APIView):
         operation_id="booking_candidates",
         summary="Technicians for a wished window, ranked",
         # A booking's first step: with the booking, under lifecycle.
-        tags=["lifecycle"],
         parameters=[InputSerializer],
         responses=OutputSerializer,
     )
@@ -524,7 +522,6 @@ class QueuesApi(APIView):
         responses=QueuesSerializer,
         operation_id="console_queues",
         summary="The dispatcher's queues with their clocks",
-        tags=["console"],
     )
     def get(self, request):
         return Response(QueuesSerializer(selectors.queues()).data)
@@ -622,7 +619,6 @@ class VisitEvidenceApi(APIView):
         responses=VisitEvidenceSerializer,
         operation_id="console_visit",
         summary="A visit's evidence and the actions allowed now",
-        tags=["console"],
     )
     def get(self, request, pk: int):
         evidence = selectors.visit_evidence(request.user, pk)

@@ -507,7 +507,7 @@ class LeaveInput(OccurredAtInput):
         default=None,
         help_text="Whether the technician told the customer he will come back.",
     )
-    fix_deadline = inputs.DateTimeField(
+    fix_deadline = inputs.AwareDateTimeField(
         required=False,
         allow_null=True,
         default=None,
@@ -536,7 +536,7 @@ class NoteInput(serializers.Serializer):
 
 
 class RescheduleInput(serializers.Serializer):
-    appointed_start = inputs.DateTimeField()
+    appointed_start = inputs.AwareDateTimeField()
     expected_duration_minutes = serializers.IntegerField(
         min_value=5, max_value=24 * 60, required=False, default=None
     )
@@ -682,7 +682,7 @@ class VisitReassignApi(VisitStepApi):
 
 @extend_schema_serializer(component_name="MoveInput")
 class MoveInput(serializers.Serializer):
-    appointed_start = inputs.DateTimeField(
+    appointed_start = inputs.AwareDateTimeField(
         required=False,
         allow_null=True,
         default=None,

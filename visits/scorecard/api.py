@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsDispatcher
 from fieldservice.api import ErrorSerializer
 from fieldservice.errors import Conflict
+from fieldservice.idempotency.api import IdempotentWritesMixin
 from fieldservice.inputs import DateField, check_supported_date
 from fieldservice.queue import enqueue_on_commit
 from visits.scorecard import rules, selectors, services, tasks
@@ -186,6 +187,7 @@ class TechnicianScorecardApi(APIView):
     permission_classes = [IsDispatcher]
 
     @extend_schema(
+        operation_id="scorecard_technicians",
         summary="The scorecard per technician",
         parameters=_parameters("from", "to", "team"),
         responses={200: TechniciansOutput, **REFUSALS},
@@ -206,6 +208,7 @@ class TeamScorecardApi(APIView):
     permission_classes = [IsDispatcher]
 
     @extend_schema(
+        operation_id="scorecard_teams",
         summary="The scorecard per team",
         parameters=_parameters("from", "to", "team"),
         responses={200: TeamsOutput, **REFUSALS},
@@ -219,6 +222,7 @@ class TrendApi(APIView):
     permission_classes = [IsDispatcher]
 
     @extend_schema(
+        operation_id="scorecard_trend",
         summary="The scorecard week by week",
         parameters=_parameters("from", "to", "by", "team", "technician"),
         responses={200: TrendOutput, **REFUSALS},
@@ -270,6 +274,7 @@ class TechnicianScorecardCsvApi(APIView):
     permission_classes = [IsDispatcher]
 
     @extend_schema(
+        operation_id="scorecard_technicians_csv",
         summary="The scorecard per technician as CSV",
         parameters=_parameters("from", "to", "team"),
         responses=CSV_RESPONSE,
@@ -297,6 +302,7 @@ class TeamScorecardCsvApi(APIView):
     permission_classes = [IsDispatcher]
 
     @extend_schema(
+        operation_id="scorecard_teams_csv",
         summary="The scorecard per team as CSV",
         parameters=_parameters("from", "to", "team"),
         responses=CSV_RESPONSE,
@@ -348,12 +354,13 @@ class ReviewRequestInput(serializers.Serializer):
     month = MonthField(help_text="YYYY-MM, a month that has begun.")
 
 
-class ReviewListRequestApi(APIView):
+class ReviewListRequestApi(IdempotentWritesMixin, APIView):
     """Monthly service reviews: listed, and asked for (made by a worker)."""
 
     permission_classes = [IsDispatcher]
 
     @extend_schema(
+        operation_id="scorecard_reviews_list",
         summary="The monthly service reviews, newest first",
         responses={200: ReviewSerializer(many=True), 403: REFUSALS[403]},
     )
@@ -361,6 +368,7 @@ class ReviewListRequestApi(APIView):
         return Response(ReviewSerializer(ServiceReview.objects.all(), many=True).data)
 
     @extend_schema(
+        operation_id="scorecard_review_request",
         summary="Make (or make again) a month's service review",
         description="Answers 202 at once with the review `pending`; a worker makes "
         "the PDF, then the review is `ready` with a `download` link.",
@@ -391,6 +399,7 @@ class ReviewPdfApi(APIView):
     permission_classes = [IsDispatcher]
 
     @extend_schema(
+        operation_id="scorecard_review_pdf",
         summary="Download a month's service review (PDF)",
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),

@@ -71,6 +71,8 @@ def test_a_refused_move_says_why_and_changes_nothing(
     [
         ({"appointed_start": LATER}, "reason"),
         ({"appointed_start": "2026-13-45T99:00", "reason": "x"}, "appointed_start"),
+        # Without its offset the time would be read on the server's clock.
+        ({"appointed_start": "2026-12-07T12:30:00", "reason": "x"}, "appointed_start"),
         ({"technician": 999999, "reason": "x"}, "technician"),
     ],
 )

@@ -254,6 +254,28 @@ def test_leaving_without_return_with_a_future_deadline_is_recorded(api, technici
     assert response.json()["state"] == "temporarily_left"
 
 
+def test_a_fix_deadline_without_its_offset_is_refused_and_nothing_written(
+    api, technician
+):
+    visit = _in_progress(api, technician)
+    deadline = timezone.localtime() + timedelta(hours=20)
+
+    response = act(
+        api,
+        visit,
+        "leave",
+        {
+            "reason": "equipment_room_test",
+            "is_returning": False,
+            "fix_deadline": deadline.strftime("%Y-%m-%dT%H:%M:%S"),
+        },
+    )
+
+    assert response.status_code == 400
+    assert "fix_deadline" in response.json()["fields"]
+    assert_nothing_written(visit, "in_progress", events=3)
+
+
 def test_booking_with_a_malformed_time_is_a_400_naming_the_field(
     api, dispatcher, technician
 ):
@@ -332,7 +354,17 @@ def test_a_dispatcher_reschedules_and_the_event_keeps_both_times(
     assert event["data"]["reason"] == "客户要求改约到下午"
 
 
-def test_rescheduling_with_a_malformed_time_changes_nothing(api, dispatcher):
+@pytest.mark.parametrize(
+    "appointed_start",
+    [
+        "2026-13-45T99:00",
+        # No offset: it would be read on the server's clock, not the caller's.
+        "2026-12-07T15:00:00",
+    ],
+)
+def test_rescheduling_with_a_malformed_time_changes_nothing(
+    api, dispatcher, appointed_start
+):
     visit = VisitFactory()
     before = visit.appointed_start
 
@@ -340,7 +372,7 @@ def test_rescheduling_with_a_malformed_time_changes_nothing(api, dispatcher):
         api.as_user(dispatcher),
         visit,
         "reschedule",
-        {"appointed_start": "2026-13-45T99:00", "reason": "x"},
+        {"appointed_start": appointed_start, "reason": "x"},
     )
 
     assert response.status_code == 400
