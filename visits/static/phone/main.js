@@ -122,12 +122,12 @@ function showFailure(error) {
 /** Someone other than a technician signed in: to their own pages. */
 function sendToOwnPages(me) {
   if (me.role === "technician") return false;
-  const toAdmin = me.role === "dispatcher" || me.role === "admin";
+  const toConsole = me.role === "dispatcher" || me.role === "admin";
   fill(
     screen,
-    h("p", { class: "notice" }, t(toAdmin ? "not_technician_dispatcher" : "not_technician_customer")),
+    h("p", { class: "notice" }, t(toConsole ? "not_technician_dispatcher" : "not_technician_customer")),
   );
-  location.assign(toAdmin ? "/admin/" : "/");
+  location.assign(toConsole ? "/console/" : "/");
   return true;
 }
 
