@@ -112,6 +112,8 @@ def _board_strings() -> dict[str, str]:
             "day board", "The board could not be updated; trying again."
         ),
         "moved": pgettext("day board", "Visit {number} moved."),
+        "network": _("No answer from the server. Check the connection and try again."),
+        "refused": _("Refused."),
         "move": pgettext("day board", "Move…"),
         "close_panel": _("Close"),
         "requested_at": pgettext("day board", "asked {time}"),
@@ -177,6 +179,7 @@ def _booking_strings() -> dict[str, str]:
             "will be told by phone."
         ),
         "network": _("No answer from the server. Check the connection and try again."),
+        "refused": _("Refused."),
     }
 
 

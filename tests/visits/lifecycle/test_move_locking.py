@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 
 from accounts.models import User
-from fieldservice.errors import InvalidInput
+from fieldservice.errors import Conflict
 from tests.factories import DispatcherFactory, TechnicianFactory
 from tests.visits.calls.test_locking import in_thread, until, waiting_for_a_lock
 from tests.visits.lifecycle.service_helpers import APPOINTED, book
@@ -54,6 +54,6 @@ def test_two_moves_onto_the_same_slot_at_once_let_only_one_through():
     for thread in (holder, *moves):
         thread.join(30)
 
-    assert [type(error) for error in errors] == [InvalidInput]
+    assert [type(error) for error in errors] == [Conflict]
     assert errors[0].code == "technician_busy"
     assert Visit.objects.filter(technician=target, appointed_start=slot).count() == 1

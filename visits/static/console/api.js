@@ -63,3 +63,22 @@ export async function request(path, { method, body, headers = {} } = {}) {
   if (!response.ok) throw new ApiError(response.status, parsed);
   return parsed;
 }
+
+function messages(value) {
+  if (Array.isArray(value)) return value.flatMap(messages);
+  if (value && typeof value === "object") return Object.values(value).flatMap(messages);
+  return [String(value)];
+}
+
+/**
+ * What to tell the dispatcher about a failed request: the server's field
+ * messages (a form's errors read better without the fields' names) or its
+ * `detail`; `refused` when a refusal says nothing, `network` when no answer came.
+ */
+export function refusalText(error, { refused, network }) {
+  if (error instanceof ApiError) {
+    if (error.body?.fields) return messages(error.body.fields).join(" ");
+    return error.body?.detail || refused;
+  }
+  return network;
+}

@@ -5,7 +5,7 @@
 // POST /api/v1/visits/{id}/actions/move/; a refusal is shown in the dialog and
 // the block stays where it was. The same dialog is the keyboard's way to move.
 
-import { ApiError, request, url } from "./api.js";
+import { refusalText, request, url } from "./api.js";
 import { h } from "./dom.js";
 import { t } from "./strings.js";
 import { renderVisit } from "./visit.js";
@@ -591,8 +591,7 @@ form.addEventListener("submit", async (event) => {
     await load({ force: true });
     if (String(state.openVisit) === String(moving.visit.id)) openPanel(moving.visit.id);
   } catch (error) {
-    formError.textContent =
-      error instanceof ApiError ? error.body.detail || error.message : t("offline");
+    formError.textContent = refusalText(error, { refused: t("refused"), network: t("network") });
     formError.hidden = false;
   } finally {
     submit.disabled = false;

@@ -3,7 +3,7 @@
 // time, book one. Every write goes through the REST API; a refusal is shown in
 // place with the server's words, and nothing typed is lost.
 
-import { ApiError, request } from "./api.js";
+import { refusalText as apiRefusalText, request } from "./api.js";
 import { h } from "./dom.js";
 import { language, t } from "./strings.js";
 
@@ -25,8 +25,7 @@ function show(element, text) {
 }
 
 function refusalText(error) {
-  if (error instanceof ApiError) return error.body.detail || error.message;
-  return t("network");
+  return apiRefusalText(error, { refused: t("refused"), network: t("network") });
 }
 
 /** Runs `action` with `button` disabled; a refusal is written into `where`. */

@@ -3,7 +3,7 @@
 // with its action in place. Reads GET console/queues/ every minute (the clocks
 // move) and after each action; see visits/console/pages.py for the words.
 
-import { ApiError, request } from "./api.js";
+import { refusalText as apiRefusalText, request } from "./api.js";
 import { h } from "./dom.js";
 import { language, t } from "./strings.js";
 
@@ -70,19 +70,8 @@ function customerCell(visit) {
   );
 }
 
-function messages(value) {
-  if (Array.isArray(value)) return value.flatMap(messages);
-  if (value && typeof value === "object") return Object.values(value).flatMap(messages);
-  return [String(value)];
-}
-
 function refusalText(error) {
-  if (error instanceof ApiError) {
-    // A form's field errors read better without the field's name.
-    if (error.body?.fields) return messages(error.body.fields).join(" ");
-    return error.body?.detail || t("refused");
-  }
-  return t("network_error");
+  return apiRefusalText(error, { refused: t("refused"), network: t("network_error") });
 }
 
 /**

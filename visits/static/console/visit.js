@@ -9,7 +9,7 @@
 // `actions` allows it, its refusal shown in place with the server's message.
 
 import { qrSvg } from "../phone/qr.js";
-import { ApiError, request } from "./api.js";
+import { refusalText as apiRefusalText, request } from "./api.js";
 import { h } from "./dom.js";
 import { language, t } from "./strings.js";
 
@@ -31,19 +31,8 @@ function label(group, value) {
   return text === key ? String(value) : text;
 }
 
-function messages(value) {
-  if (Array.isArray(value)) return value.flatMap(messages);
-  if (value && typeof value === "object") return Object.values(value).flatMap(messages);
-  return [String(value)];
-}
-
 function refusalText(error) {
-  if (error instanceof ApiError) {
-    // A form's field errors read better without the field's name.
-    if (error.body?.fields) return messages(error.body.fields).join(" ");
-    return error.body?.detail || t("v_refused");
-  }
-  return t("v_network_error");
+  return apiRefusalText(error, { refused: t("v_refused"), network: t("v_network_error") });
 }
 
 function section(title, ...children) {
