@@ -1,7 +1,9 @@
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import Customer, User
 from visits.models import Call, Complaint, RescheduleRequest, Visit, VisitEvent
@@ -35,7 +37,9 @@ def test_demo_data_has_todays_visits_in_several_states_and_prints_the_logins(set
         "urban",
         "rural",
     }
-    assert Visit.objects.filter(punctuality="late").exclude(late_reason="").count() == 1
+    # Today's late arrival and the history's 1 + 4 + 8, each with its reason.
+    assert Visit.objects.filter(punctuality="late").count() == 14
+    assert not Visit.objects.filter(punctuality="late", late_reason="").exists()
     for username in (
         "admin",
         "dispatcher",
@@ -77,3 +81,74 @@ def test_the_demo_is_refused_with_debug_off_unless_asked_for(settings):
 
     seed(allow_production=True)
     assert User.objects.filter(username="dispatcher").exists()
+
+
+def _this_monday():
+    today = timezone.localdate()
+    return today - timedelta(days=today.weekday())
+
+
+def test_the_demo_has_eight_weeks_of_closed_visits_for_every_technician(settings):
+    settings.DEBUG = True
+
+    seed()
+
+    history = Visit.objects.filter(
+        appointed_start__date__lt=_this_monday(), state="closed"
+    )
+    for username in ("zhangwei", "lina", "wangqiang"):
+        visits = history.filter(technician__username=username)
+        weeks = {
+            timezone.localtime(visit.appointed_start).isocalendar()[:2]
+            for visit in visits
+        }
+        assert len(weeks) >= 8
+        assert visits.filter(punctuality="on_time").count() > visits.count() / 2
+        assert visits.filter(punctuality="late").exists()
+        assert not visits.filter(sign_off__isnull=True).exists()
+    assert Visit.objects.count() < 80
+    ratings = list(
+        Call.objects.filter(visit__in=history, rating__isnull=False).values_list(
+            "rating", flat=True
+        )
+    )
+    assert len(ratings) == history.count()
+    assert sorted(rating for rating in ratings if rating <= 2) == [1, 2]
+    complaints = Complaint.objects.filter(visit__in=history)
+    assert set(complaints.values_list("source", "state")) == {
+        ("follow_up_keypad", "resolved"),
+        ("follow_up_rating", "resolved"),
+        ("dispatcher", "resolved"),
+    }
+    # Nothing from the past is left for the call scanner to ring.
+    assert not Call.objects.filter(
+        visit__in=history, state__in=("queued", "scheduled", "placing", "placed")
+    ).exists()
+
+
+def test_the_seeded_sign_off_chain_verifies(settings):
+    settings.DEBUG = True
+    seed()
+    out = StringIO()
+
+    call_command("verify_signoffs", stdout=out)
+
+    signed = Visit.objects.filter(sign_off__isnull=False).count()
+    assert out.getvalue().strip() == f"{signed} sign-off record(s) verified: intact."
+    assert signed > 60
+
+
+def test_the_scorecard_ranks_the_demo_technicians_zhang_li_wang(settings, client):
+    settings.DEBUG = True
+    seed()
+    client.force_login(User.objects.get(username="dispatcher"))
+    start = _this_monday() - timedelta(weeks=8)
+
+    response = client.get(
+        f"/api/v1/scorecard/technicians/?from={start}&to={timezone.localdate()}"
+    )
+
+    assert response.status_code == 200
+    rates = {row["name"]: row["on_time_rate"] for row in response.json()["technicians"]}
+    assert set(rates) == {"张伟", "李娜", "王强"}
+    assert rates["张伟"] > rates["李娜"] > rates["王强"]

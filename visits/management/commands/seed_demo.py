@@ -6,7 +6,8 @@ does nothing but print the logins.
 """
 
 import io
-from datetime import timedelta
+import random
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -17,10 +18,11 @@ from PIL import Image, ImageDraw
 from accounts import services as accounts_services
 from accounts.models import AreaTier, CompanySettings, Language, Team, User
 from visits.calls import services as call_services
-from visits.calls.models import Call, CallState
+from visits.calls.models import Call, CallBackOutcome, CallPurpose, CallState
 from visits.checklists import services as checklist
 from visits.checklists.models import ItemKind
 from visits.complaints import services as complaint_services
+from visits.complaints.models import Complaint
 from visits.lifecycle import services
 from visits.lifecycle.models import LeaveReason, VisitKind, WorkOrder
 from visits.signoffs import services as signoff
@@ -62,11 +64,13 @@ def _demo_signature() -> bytes:
     return stream.getvalue()
 
 
-def answer_checklist(visit, *, stages=None) -> None:
+def answer_checklist(visit, *, stages=None, with_optional=True) -> None:
     """Answers the visit's checklist as a careful technician would: every item,
-    or only those of the given stages."""
+    or only those of the given stages; the optional items too unless told not to."""
     for item in visit.checklist.order_by("position"):
         if stages is not None and item.stage not in stages:
+            continue
+        if not with_optional and not item.is_required:
             continue
         if item.kind == ItemKind.PHOTO:
             checklist.photo_add(
@@ -181,6 +185,7 @@ class Command(BaseCommand):
             dispatcher, technicians, customers, company.arrival_tolerance_minutes
         )
         self._teams(technicians)
+        self._history(dispatcher, technicians, customers)
 
     def _teams(self, technicians) -> None:
         """Two teams for the scorecard to compare: 张伟 and 李娜 in the east,
@@ -192,6 +197,196 @@ class Command(BaseCommand):
             profile = technician.technician_profile
             profile.team = team
             profile.save(update_fields=["team"])
+
+    # Late arrivals per technician over the eight weeks: 张伟 best, 王强 worst.
+    HISTORY_LATE_ARRIVALS = {"zhangwei": 1, "lina": 4, "wangqiang": 8}
+    HISTORY_LATE_REASONS = (
+        "前一单超时，已电话告知客户",
+        "路上堵车，已电话告知客户",
+        "小区门禁登记耽误，已告知客户",
+        "找不到单元楼，已电话联系客户",
+    )
+    HISTORY_REPAIRS = (
+        "光猫红灯，无法上网",
+        "宽带晚间掉线，需测速",
+        "路由器 Wi-Fi 信号弱",
+        "电视机顶盒无信号",
+        "固话杂音大",
+    )
+    HISTORY_INSTALLATIONS = ("宽带新装 300M，含光猫安装调试", "加装 IPTV 机顶盒")
+
+    def _history(self, dispatcher, technicians, customers) -> None:
+        """Eight weeks of closed visits before this week, so the scorecard's trend
+        and ranking read like a real team's: two or three visits per technician
+        and week, Monday to Saturday afternoons (one a day at most: clear of
+        today's visits and of the travel buffer), mostly on time; all signed off
+        and closed, one with a contested conduct item; every follow-up call
+        answered, two with a poor rating that opens a complaint, one of them only
+        reached on a call-back days later. The complaint services take no time:
+        the complaints are answered now, so the old one counts as answered late.
+        Deterministic: a fixed random seed, days counted from this week's Monday."""
+        rng = random.Random(8)
+        _zhang, li, wang = technicians
+        today = timezone.localdate()
+        this_monday = today - timedelta(days=today.weekday())
+        visits = []
+        for technician in technicians:
+            plan = []
+            for weeks_back in range(8, 0, -1):
+                monday = this_monday - timedelta(weeks=weeks_back)
+                days = sorted(rng.sample(range(6), rng.choice((2, 2, 3))))
+                for day in days:
+                    slot = rng.choice((time(13, 30), time(16, 0)))
+                    plan.append(
+                        timezone.make_aware(
+                            datetime.combine(monday + timedelta(days=day), slot)
+                        )
+                    )
+            late = set(
+                rng.sample(
+                    range(len(plan)),
+                    self.HISTORY_LATE_ARRIVALS[technician.username],
+                )
+            )
+            for index, start in enumerate(plan):
+                visits.append(
+                    self._history_visit(
+                        dispatcher,
+                        technician,
+                        rng.choice(customers),
+                        start,
+                        rng,
+                        is_late=index in late,
+                        contested=technician == wang and index == len(plan) // 2,
+                    )
+                )
+        # Follow-up calls, answered on the keypad the day they were due;
+        # two poor ratings open complaints through the calls' own rule.
+        recent_for_wang = max(
+            (visit for visit in visits if visit.technician == wang),
+            key=lambda visit: visit.appointed_start,
+        )
+        called_back = next(
+            visit
+            for visit in visits
+            if visit.technician == li
+            and timezone.localdate(visit.appointed_start)
+            >= this_monday - timedelta(weeks=5)
+        )
+        for visit in visits:
+            call = visit.calls.get(purpose=CallPurpose.FOLLOW_UP)
+            if visit == called_back:
+                # Not answered: a dispatcher called back two days later.
+                Call.objects.filter(pk=call.pk).update(
+                    state=CallState.FAILED,
+                    attempts=settings.CALL_MAX_ATTEMPTS,
+                    last_error="the customer did not answer (no-answer)",
+                    placed_at=call.due_at,
+                    ended_at=call.due_at + timedelta(hours=2),
+                    provider="console",
+                )
+                call_services.call_record_call_back(
+                    call=call,
+                    by=dispatcher,
+                    outcome=CallBackOutcome.RATED,
+                    rating=1,
+                    note="客户出差刚回来，说网络仍然时断时续",
+                    at=call.due_at + timedelta(days=2),
+                )
+                continue
+            rating = (
+                2
+                if visit == recent_for_wang
+                else rng.choices((5, 4, 3), weights=(6, 3, 1))[0]
+            )
+            Call.objects.filter(pk=call.pk).update(
+                state=CallState.PLACED,
+                attempts=1,
+                placed_at=call.due_at,
+                provider="console",
+            )
+            call_services.call_record_keys(
+                call=call, step="rating", digits=str(rating), attempt=1
+            )
+            call_services.call_record_keys(
+                call=call, step="problem", digits="1" if rating <= 2 else "2", attempt=1
+            )
+            call_services.call_record_status(call=call, status="completed")
+        for complaint in Complaint.objects.filter(visit__in=visits).order_by("id"):
+            complaint_services.complaint_respond(
+                complaint=complaint,
+                by=dispatcher,
+                response="已致电客户致歉，安排技术员复查",
+            )
+            complaint_services.complaint_resolve(
+                complaint=complaint,
+                by=dispatcher,
+                resolution="技术员复查后问题已解决，客户表示满意",
+            )
+
+    def _history_visit(
+        self, dispatcher, technician, customer, start, rng, *, is_late, contested
+    ):
+        """One past visit from booking to closing, through the services at its
+        own times."""
+        minute = timedelta(minutes=1)
+        is_installation = rng.random() < 0.3
+        kind, minutes, description = (
+            (VisitKind.INSTALLATION, 90, rng.choice(self.HISTORY_INSTALLATIONS))
+            if is_installation
+            else (VisitKind.REPAIR, 60, rng.choice(self.HISTORY_REPAIRS))
+        )
+        work_order = services.work_order_create(
+            customer=customer, kind=kind, description=description, by=dispatcher
+        )
+        visit = services.visit_schedule(
+            work_order=work_order,
+            technician=technician,
+            appointed_start=start,
+            expected_duration_minutes=minutes,
+            by=dispatcher,
+            now=start - timedelta(days=rng.choice((1, 2, 3))),
+        )
+        services.visit_start_travel(visit=visit, by=technician, at=start - 25 * minute)
+        if is_late:
+            offset = (visit.arrival_tolerance_minutes + rng.randint(3, 35)) * minute
+            late_reason = rng.choice(self.HISTORY_LATE_REASONS)
+        else:
+            offset, late_reason = rng.randint(-8, 8) * minute, ""
+        arrived_at = start + offset
+        services.visit_arrive(
+            visit=visit, by=technician, at=arrived_at, late_reason=late_reason
+        )
+        services.visit_start_work(
+            visit=visit, by=technician, at=arrived_at + 3 * minute
+        )
+        answer_checklist(visit, with_optional=rng.random() < 0.7)
+        finished_at = arrived_at + (minutes - rng.randint(0, 15)) * minute
+        services.visit_finish_work(visit=visit, by=technician, at=finished_at)
+        comments = {"site_clean": "地上留有线头"} if contested else {}
+        signoff.visit_sign_off(
+            visit=visit,
+            by=technician,
+            at=finished_at + 5 * minute,
+            data=signoff.SignOffInput(
+                signer_name=customer.name,
+                signature_png=_demo_signature(),
+                consent_version=signoff.current_consent().version,
+                conduct=[
+                    {
+                        "code": question["code"],
+                        "confirmed": question["code"] not in comments,
+                        "comment": comments.get(question["code"], ""),
+                    }
+                    for question in signoff.conduct_questions(visit)
+                ],
+            ),
+        )
+        if contested:
+            item = visit.sign_off.conduct.get(code="site_clean")
+            complaint_services.complaint_open_for_conduct(item=item, by=dispatcher)
+        services.visit_close(visit=visit, by=dispatcher, at=finished_at + 60 * minute)
+        return visit
 
     def _visits(self, dispatcher, technicians, customers, tolerance_minutes) -> None:
         zhang, li, wang = technicians
