@@ -355,6 +355,9 @@ IDEMPOTENCY_RETENTION_HOURS = env.int("IDEMPOTENCY_RETENTION_HOURS", default=72)
 # --- Sign-off ------------------------------------------------------------------
 # How long a customer's signing link stays valid.
 SIGN_OFF_LINK_HOURS = env.int("SIGN_OFF_LINK_HOURS", default=24)
+# How long after signing the link that signed still shows the signed record, the
+# receipt, the service card and the photos; afterwards it answers "expired".
+SIGN_OFF_LINK_RECEIPT_HOURS = env.int("SIGN_OFF_LINK_RECEIPT_HOURS", default=72)
 # Public address of this site, for links in receipts and messages (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

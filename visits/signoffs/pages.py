@@ -7,14 +7,15 @@ the signing page's script, as an error page to a person."""
 import json
 from collections.abc import Callable
 
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import CompanySettings
 from fieldservice.errors import ApplicationError, InvalidInput, answers_refusals
 from visits.checklists.models import Photo
 from visits.lifecycle.models import Visit
@@ -52,21 +53,38 @@ def _link_thumbnail(token: str) -> Callable[[Photo], str]:
     return lambda photo: reverse("sign-photo", args=[token, photo.id])
 
 
+def _link_refusal_page(request, error: ApplicationError):
+    """A link that may no longer show its visit: the reason and the hotline,
+    nothing personal."""
+    return render(
+        request,
+        ERROR_PAGE,
+        {
+            "error": error,
+            "hotline": CompanySettings.load().customer_service_hotline,
+        },
+        status=error.status_code,
+    )
+
+
 @answers_refusals(template=ERROR_PAGE)
 def _link_page(request, token: str):
-    """The page behind a signing link: the form, or the signed documents."""
+    """The page behind a signing link: the form, or the signed documents to the
+    link that signed them (for a while)."""
     link = signoff.link_find(token)
     visit = Visit.objects.select_related(
         "work_order__customer", "technician__technician_profile"
     ).get(pk=link.visit_id)
     language = _page_language(request, link, visit.work_order.customer.language)
     with translation.override(language):
+        try:
+            signoff.link_require_open(link)
+        except ApplicationError as refusal:
+            return _link_refusal_page(request, refusal)
         form = sign_off_form(
             visit, language=language, thumbnail_url=_link_thumbnail(token)
         )
         record = form["record"]
-        if record is None:
-            signoff.link_check(token)
         return render(
             request,
             "visits/sign.html",
@@ -115,7 +133,11 @@ def sign_page(request, token: str):
     return _sign(request, token)
 
 
-def _signed_link_record(token: str) -> SignOff:
+def _signed_link_copy(
+    request, token: str, make: Callable[[SignOff], HttpResponse]
+) -> HttpResponse:
+    """A copy of the signed record through the link that signed it: 404 for any
+    other link, the expired page once the link no longer shows the record."""
     try:
         link = signoff.link_find(token)
     except ApplicationError as refusal:
@@ -123,42 +145,52 @@ def _signed_link_record(token: str) -> SignOff:
     sign_off = SignOff.objects.filter(visit_id=link.visit_id).first()
     if sign_off is None or link.used_at is None:
         raise Http404
-    return sign_off
+    language = _page_language(
+        request, link, sign_off.visit.work_order.customer.language
+    )
+    with translation.override(language):
+        try:
+            signoff.link_require_open(link)
+        except ApplicationError as refusal:
+            return _link_refusal_page(request, refusal)
+    return make(sign_off)
 
 
 @never_cache
 @require_GET
 def sign_page_receipt(request, token: str):
-    sign_off = _signed_link_record(token)
-    return pdf_response(signoff.receipt_pdf(sign_off), f"receipt-{sign_off.number}.pdf")
+    return _signed_link_copy(
+        request,
+        token,
+        lambda sign_off: pdf_response(
+            signoff.receipt_pdf(sign_off), f"receipt-{sign_off.number}.pdf"
+        ),
+    )
 
 
 @never_cache
 @require_GET
 def sign_page_service_card(request, token: str):
-    sign_off = _signed_link_record(token)
-    return pdf_response(signoff.service_card_pdf(sign_off.visit), "service-card.pdf")
-
-
-def _link_shows_evidence(link: SignOffLink) -> bool:
-    """A link shows the visit's photos while it can sign, and afterwards only
-    if it is the link the customer signed with (a link is used by signing)."""
-    if link.used_at is not None:
-        return True
-    if timezone.now() >= link.expires_at:
-        return False
-    return not SignOff.objects.filter(visit_id=link.visit_id).exists()
+    return _signed_link_copy(
+        request,
+        token,
+        lambda sign_off: pdf_response(
+            signoff.service_card_pdf(sign_off.visit), "service-card.pdf"
+        ),
+    )
 
 
 @require_GET
 def sign_page_photo(request, token: str, photo_id: int):
-    """A thumbnail of one of the link's visit's photos; 404 for anything else."""
+    """A thumbnail of one of the link's visit's photos, while the link may show
+    its visit; 404 for anything else."""
     try:
         link = signoff.link_find(token)
+        signoff.link_require_open(link)
     except ApplicationError as refusal:
         raise Http404 from refusal
     photo = selectors.visit_photo(link.visit_id, photo_id)
-    if photo is None or not _link_shows_evidence(link):
+    if photo is None:
         raise Http404
     response = FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"

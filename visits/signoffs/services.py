@@ -21,7 +21,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -54,7 +53,6 @@ from visits.signoffs.models import (
 )
 
 FORMAT = "fieldservice.signoff/1"
-LINK_SALT = "fieldservice.signoff-link"
 SIGNATURE_MAX_BYTES = 512 * 1024
 SIGNATURE_MAX_PIXELS = 4_000_000
 
@@ -111,6 +109,29 @@ class LinkUsed(ApplicationError):
     status_code = 409
     code = "sign_off_link_used"
     default_detail = _("This signing link has already been used.")
+
+
+class LinkVisitSigned(ApplicationError):
+    """A link other than the one that signed, once the visit is signed: it
+    shows nothing of the visit."""
+
+    status_code = 409
+    code = "sign_off_link_visit_signed"
+    default_detail = _(
+        "This visit has already been signed, with another link or on the "
+        "technician's phone, so this link no longer shows it."
+    )
+
+
+class LinkRecordExpired(ApplicationError):
+    """The link that signed, SIGN_OFF_LINK_RECEIPT_HOURS after signing."""
+
+    status_code = 410
+    code = "sign_off_link_record_expired"
+    default_detail = _(
+        "This link has expired: it showed the signed copies for a limited time "
+        "after signing. For a copy, call customer service."
+    )
 
 
 def sha256_hex(data: bytes) -> str:
@@ -402,21 +423,53 @@ def current_consent() -> ConsentStatement:
 # --- Signing ------------------------------------------------------------------------
 
 
+# A link's token is `secrets.token_urlsafe(LINK_TOKEN_BYTES)`: random, naming
+# nothing. Only its SHA-256 is stored and a link is found by that hash, so the
+# database never holds a usable token. Links made before tokens were random
+# (a signed `{"link", "visit", "nonce"}` value) were stored the same way, by the
+# SHA-256 of the whole token, so they are found by the same lookup and keep
+# working until they expire.
+LINK_TOKEN_BYTES = 32
+LINK_TOKEN_MAX_LENGTH = 256
+
+
 def _link_row(token: str, *, for_update: bool = False) -> SignOffLink:
     """The link a token names; `for_update` locks it (inside a transaction)."""
-    try:
-        payload = signing.loads(token, salt=LINK_SALT)
-    except signing.BadSignature as error:
-        raise LinkInvalid() from error
+    if not token or len(token) > LINK_TOKEN_MAX_LENGTH:
+        raise LinkInvalid()
     links = (
         SignOffLink.objects.select_for_update() if for_update else SignOffLink.objects
     )
-    link = links.filter(pk=payload.get("link"), visit_id=payload.get("visit")).first()
-    if link is None or not secrets.compare_digest(
-        link.token_sha256, sha256_hex(token.encode())
-    ):
+    link = links.filter(token_sha256=sha256_hex(token.encode())).first()
+    if link is None:
         raise LinkInvalid()
     return link
+
+
+def link_shows_record_until(link: SignOffLink) -> datetime | None:
+    """Until when the link the customer signed with shows the signed record;
+    None for a link that was not used."""
+    if link.used_at is None:
+        return None
+    return link.used_at + timedelta(hours=settings.SIGN_OFF_LINK_RECEIPT_HOURS)
+
+
+def link_require_open(link: SignOffLink, *, at: datetime | None = None) -> None:
+    """Refuses a link that may no longer show its visit (docs/rules.md#signing-link).
+
+    The link that signed shows the signed record for SIGN_OFF_LINK_RECEIPT_HOURS
+    after signing. Any other link of a signed visit shows nothing of it, and an
+    unused link shows the form until it expires."""
+    at = at or timezone.now()
+    shows_record_until = link_shows_record_until(link)
+    if shows_record_until is not None:
+        if at >= shows_record_until:
+            raise LinkRecordExpired()
+        return
+    if SignOff.objects.filter(visit_id=link.visit_id).exists():
+        raise LinkVisitSigned()
+    if at >= link.expires_at:
+        raise LinkExpired()
 
 
 def link_check(
@@ -426,19 +479,20 @@ def link_check(
     link = _link_row(token, for_update=for_update)
     if link.used_at is not None:
         raise LinkUsed()
-    if (at or timezone.now()) >= link.expires_at:
-        raise LinkExpired()
+    link_require_open(link, at=at)
     return link
 
 
 def link_find(token: str) -> SignOffLink:
-    """The link behind `token`, used or not (to show the signed documents)."""
+    """The link behind `token`, used or not; `link_require_open` says whether it
+    may still show anything."""
     return _link_row(token)
 
 
 @transaction.atomic
 def sign_off_link_create(*, visit: Visit, by: User) -> tuple[SignOffLink, str]:
-    """A single-use link for the customer's own phone, valid SIGN_OFF_LINK_HOURS."""
+    """A single-use link for the customer's own phone, valid SIGN_OFF_LINK_HOURS.
+    Returns the link and its token, which is not stored and cannot be read back."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     policies.require_link_maker(by, visit)
     if visit.state != VisitState.WORK_DONE:
@@ -449,19 +503,14 @@ def sign_off_link_create(*, visit: Visit, by: User) -> tuple[SignOffLink, str]:
             )
         )
     now = timezone.now()
+    token = secrets.token_urlsafe(LINK_TOKEN_BYTES)
     link = SignOffLink.objects.create(
         visit=visit,
-        token_sha256="pending-" + secrets.token_hex(28),
+        token_sha256=sha256_hex(token.encode()),
         created_by=by,
         created_at=now,
         expires_at=now + timedelta(hours=settings.SIGN_OFF_LINK_HOURS),
     )
-    token = signing.dumps(
-        {"link": link.pk, "visit": visit.pk, "nonce": secrets.token_urlsafe(16)},
-        salt=LINK_SALT,
-    )
-    link.token_sha256 = sha256_hex(token.encode())
-    link.save(update_fields=["token_sha256"])
     return link, token
 
 
@@ -572,6 +621,10 @@ def visit_sign_off(
     if link is not None:
         link.used_at = at
         link.save(update_fields=["used_at"])
+    # No other link of the visit can sign from now on (the used one is saved).
+    SignOffLink.objects.filter(
+        visit=visit, used_at__isnull=True, expires_at__gt=at
+    ).update(expires_at=at)
 
     visit.signed_off_at = at
     lifecycle.visit_step_finish(
