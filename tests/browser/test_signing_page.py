@@ -281,7 +281,9 @@ def test_the_error_and_verification_pages_fit_and_pass_axe(
     link = api.post(f"/api/v1/visits/{visit.id}/sign-off-links/").json()["url"]
     SignOffLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 
-    page.goto(live_server.url + link.split("testserver", 1)[1])
+    # The link's pages speak the customer's language (Chinese here) until the
+    # switch picks another, refusals included.
+    page.goto(live_server.url + link.split("testserver", 1)[1] + "?lang=en")
     error_text = page.locator("main").inner_text()
     error_checks = (horizontal_overflow(page), axe_violations(page))
     page.goto(live_server.url + f"/verify/{'0' * 64}/")

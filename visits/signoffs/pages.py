@@ -53,15 +53,16 @@ def _link_thumbnail(token: str) -> Callable[[Photo], str]:
     return lambda photo: reverse("sign-photo", args=[token, photo.id])
 
 
-def _link_refusal_page(request, error: ApplicationError):
-    """A link that may no longer show its visit: the reason and the hotline,
-    nothing personal."""
+def _link_refusal_page(request, error: ApplicationError, language: str):
+    """A link that may no longer show its visit: the reason and the hotline, in
+    the page's language (with the switch), nothing personal."""
     return render(
         request,
         ERROR_PAGE,
         {
             "error": error,
             "hotline": CompanySettings.load().customer_service_hotline,
+            "language": language,
         },
         status=error.status_code,
     )
@@ -80,7 +81,7 @@ def _link_page(request, token: str):
         try:
             signoff.link_require_open(link)
         except ApplicationError as refusal:
-            return _link_refusal_page(request, refusal)
+            return _link_refusal_page(request, refusal, language)
         form = sign_off_form(
             visit, language=language, thumbnail_url=_link_thumbnail(token)
         )
@@ -152,7 +153,7 @@ def _signed_link_copy(
         try:
             signoff.link_require_open(link)
         except ApplicationError as refusal:
-            return _link_refusal_page(request, refusal)
+            return _link_refusal_page(request, refusal, language)
     return make(sign_off)
 
 

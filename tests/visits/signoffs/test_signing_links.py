@@ -214,6 +214,7 @@ def test_72_hours_after_signing_the_link_shows_nothing_personal(
         assert EXPIRED_ZH in response.text
         assert f'<a href="tel:{HOTLINE}">{HOTLINE}</a>' in response.text
     assert EXPIRED_EN in english.text
+    assert '<a href="?lang=en" lang="en" hreflang="en">English</a>' in page.text
     assert f'<a href="tel:{HOTLINE}">{HOTLINE}</a>' in english.text
     assert done_visit.work_order.number not in page.text
 
