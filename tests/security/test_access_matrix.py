@@ -1,0 +1,950 @@
+"""The access matrix: every route of the URL resolver by every role by every
+method, against one written table (`TABLE`). A route without an entry fails
+the build, so no new route ships without a decided access rule.
+
+Each row of `TABLE` is `route pattern → {method: "A B X Y D S -"}`: the
+expected status for technician A, technician B, customer X, customer Y, the
+dispatcher, the administrator (superuser) and anonymous, in that order.
+Object routes are requested with side A's object (A serves X), so the B and Y
+columns are "someone else's object" (404 by the project's rule, never 403);
+then again with side B's object, the columns A↔B and X↔Y swapped.
+
+Every request runs in a savepoint that is rolled back, so one world serves all
+cases and a write by one role does not change what the next one sees.
+
+Routes of the Django admin are left out except `/admin/` and `/admin/login/`:
+they are Django's own views behind `is_staff` (the index and the login page
+prove that gate here); the admin's own object-level rules are tested in
+tests/visits/test_admin*.py.
+
+Entries marked `# i12:` will change with the other issue-12 branches (login
+lockout, opaque and bounded signing links, the throttled verify page).
+"""
+
+import copy
+import json
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from tests.security.world import World, build_world
+
+ROLES = ("tech_a", "tech_b", "cust_x", "cust_y", "dispatcher", "admin", "anonymous")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+MIRROR = {
+    "tech_a": "tech_b",
+    "tech_b": "tech_a",
+    "cust_x": "cust_y",
+    "cust_y": "cust_x",
+}
+ADMIN_ROUTES_KEPT = {"admin/", "admin/login/"}
+
+
+def resolver_routes() -> dict[str, str]:
+    """Every route of the URL resolver: pattern → view, the admin's own
+    routes left out but for its index and login page."""
+
+    def walk(patterns, prefix: str) -> Iterator[tuple[str, str]]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                yield prefix + str(entry.pattern), entry.lookup_str
+
+    return {
+        pattern: view
+        for pattern, view in walk(get_resolver().url_patterns, "")
+        if not pattern.startswith("admin/") or pattern in ADMIN_ROUTES_KEPT
+    }
+
+
+# --- Where each route with parameters is requested -------------------------------
+# `side` is World.a or World.b; `world` gives the shared people.
+PathFor = Callable[[World, object], str]
+
+
+def _photo(side) -> int:
+    return side.signed.photos.order_by("id").first().id
+
+
+def _item(visit) -> int:
+    return visit.checklist.filter(kind="confirm").order_by("position").first().id
+
+
+def _complaint(side) -> int:
+    return side.signed.complaints.order_by("id").first().id
+
+
+def _conduct_item(side) -> int:
+    return side.signed.sign_off.conduct.order_by("id").first().id
+
+
+def _call(side) -> int:
+    return side.signed.calls.order_by("id").first().id
+
+
+PATHS: dict[str, PathFor] = {
+    "console/visits/<int:pk>/": lambda w, s: f"/console/visits/{s.signed.id}/",
+    "sign/<str:token>/": lambda w, s: f"/sign/{s.unused_token}/",
+    "sign/<str:token>/receipt.pdf": lambda w, s: f"/sign/{s.used_token}/receipt.pdf",
+    "sign/<str:token>/service-card.pdf": (
+        lambda w, s: f"/sign/{s.used_token}/service-card.pdf"
+    ),
+    "sign/<str:token>/photos/<int:photo_id>.jpg": (
+        lambda w, s: f"/sign/{s.used_token}/photos/{_photo(s)}.jpg"
+    ),
+    "verify/<str:record_sha256>/": (
+        lambda w, s: f"/verify/{s.signed.sign_off.snapshot_sha256}/"
+    ),
+    "calls/twilio/<int:call_id>/voice/": (
+        lambda w, s: f"/calls/twilio/{_call(s)}/voice/"
+    ),
+    "calls/twilio/<int:call_id>/gather/<slug:step>/<int:attempt>/": (
+        lambda w, s: f"/calls/twilio/{_call(s)}/gather/rating/1/"
+    ),
+    "calls/twilio/<int:call_id>/status/": (
+        lambda w, s: f"/calls/twilio/{_call(s)}/status/"
+    ),
+    "api/v1/customers/<int:pk>/": (
+        lambda w, s: f"/api/v1/customers/{s.customer_user.customer.id}/"
+    ),
+    "api/v1/work-orders/<int:pk>/": (
+        lambda w, s: f"/api/v1/work-orders/{s.signed.work_order_id}/"
+    ),
+    "api/v1/visits/<int:pk>/": lambda w, s: f"/api/v1/visits/{s.signed.id}/",
+    "api/v1/visits/<int:pk>/actions/start-travel/": (
+        lambda w, s: f"/api/v1/visits/{s.scheduled.id}/actions/start-travel/"
+    ),
+    "api/v1/visits/<int:pk>/actions/arrive/": (
+        lambda w, s: f"/api/v1/visits/{s.scheduled.id}/actions/arrive/"
+    ),
+    "api/v1/visits/<int:pk>/actions/start-work/": (
+        lambda w, s: f"/api/v1/visits/{s.scheduled.id}/actions/start-work/"
+    ),
+    "api/v1/visits/<int:pk>/actions/leave/": (
+        lambda w, s: f"/api/v1/visits/{s.working.id}/actions/leave/"
+    ),
+    "api/v1/visits/<int:pk>/actions/return/": (
+        lambda w, s: f"/api/v1/visits/{s.working.id}/actions/return/"
+    ),
+    "api/v1/visits/<int:pk>/actions/finish-work/": (
+        lambda w, s: f"/api/v1/visits/{s.working.id}/actions/finish-work/"
+    ),
+    "api/v1/visits/<int:pk>/actions/no-show/": (
+        lambda w, s: f"/api/v1/visits/{s.scheduled.id}/actions/no-show/"
+    ),
+    "api/v1/visits/<int:pk>/actions/cancel/": (
+        lambda w, s: f"/api/v1/visits/{s.scheduled.id}/actions/cancel/"
+    ),
+    "api/v1/visits/<int:pk>/actions/close/": (
+        lambda w, s: f"/api/v1/visits/{s.signed.id}/actions/close/"
+    ),
+    "api/v1/visits/<int:pk>/actions/reschedule/": (
+        lambda w, s: f"/api/v1/visits/{s.scheduled.id}/actions/reschedule/"
+    ),
+    "api/v1/visits/<int:pk>/actions/reassign/": (
+        lambda w, s: f"/api/v1/visits/{s.scheduled.id}/actions/reassign/"
+    ),
+    "api/v1/visits/<int:pk>/actions/move/": (
+        lambda w, s: f"/api/v1/visits/{s.scheduled.id}/actions/move/"
+    ),
+    "api/v1/visits/<int:pk>/actions/<slug:name>/": (
+        lambda w, s: f"/api/v1/visits/{s.scheduled.id}/actions/fly-away/"
+    ),
+    "api/v1/visits/<int:pk>/checklist/": (
+        lambda w, s: f"/api/v1/visits/{s.working.id}/checklist/"
+    ),
+    "api/v1/visits/<int:pk>/checklist/batch/": (
+        lambda w, s: f"/api/v1/visits/{s.working.id}/checklist/batch/"
+    ),
+    "api/v1/visits/<int:pk>/checklist/<int:item_id>/": (
+        lambda w, s: f"/api/v1/visits/{s.working.id}/checklist/{_item(s.working)}/"
+    ),
+    "api/v1/visits/<int:pk>/photos/": (
+        lambda w, s: f"/api/v1/visits/{s.working.id}/photos/"
+    ),
+    "api/v1/photos/<int:pk>/image/": lambda w, s: f"/api/v1/photos/{_photo(s)}/image/",
+    "api/v1/photos/<int:pk>/thumbnail/": (
+        lambda w, s: f"/api/v1/photos/{_photo(s)}/thumbnail/"
+    ),
+    "api/v1/visits/<int:pk>/sign-off/": (
+        lambda w, s: f"/api/v1/visits/{s.done.id}/sign-off/"
+    ),
+    "api/v1/visits/<int:pk>/sign-off-links/": (
+        lambda w, s: f"/api/v1/visits/{s.done.id}/sign-off-links/"
+    ),
+    "api/v1/visits/<int:pk>/service-card/": (
+        lambda w, s: f"/api/v1/visits/{s.done.id}/service-card/"
+    ),
+    "api/v1/visits/<int:pk>/service-card.pdf": (
+        lambda w, s: f"/api/v1/visits/{s.done.id}/service-card.pdf"
+    ),
+    "api/v1/visits/<int:pk>/receipt.pdf": (
+        lambda w, s: f"/api/v1/visits/{s.signed.id}/receipt.pdf"
+    ),
+    "api/v1/calls/<int:pk>/call-back/": (
+        lambda w, s: f"/api/v1/calls/{_call(s)}/call-back/"
+    ),
+    "api/v1/complaints/<int:pk>/respond/": (
+        lambda w, s: f"/api/v1/complaints/{_complaint(s)}/respond/"
+    ),
+    "api/v1/complaints/<int:pk>/resolve/": (
+        lambda w, s: f"/api/v1/complaints/{_complaint(s)}/resolve/"
+    ),
+    "api/v1/conduct-items/<int:pk>/complaint/": (
+        lambda w, s: f"/api/v1/conduct-items/{_conduct_item(s)}/complaint/"
+    ),
+    "api/v1/console/visits/<int:pk>/": (
+        lambda w, s: f"/api/v1/console/visits/{s.signed.id}/"
+    ),
+    "api/v1/scorecard/reviews/<int:year>-<int:month>/pdf/": (
+        lambda w, s: "/api/v1/scorecard/reviews/2026-10/pdf/"
+    ),
+}
+
+# Routes whose answer does not depend on whose object is in the path: run once.
+NOT_OWNED = {"api/v1/scorecard/reviews/<int:year>-<int:month>/pdf/"}
+
+
+# --- Minimal valid bodies (an absent entry sends an empty body) ------------------
+BodyFor = Callable[[World, object], dict]
+BODIES: dict[tuple[str, str], BodyFor] = {
+    ("api/v1/visits/<int:pk>/actions/leave/", "POST"): (
+        lambda w, s: {"reason": "fetch_materials", "is_returning": True}
+    ),
+    ("api/v1/visits/<int:pk>/actions/no-show/", "POST"): (
+        lambda w, s: {"reason": "nobody home"}
+    ),
+    ("api/v1/visits/<int:pk>/actions/cancel/", "POST"): (
+        lambda w, s: {"reason": "changed plans"}
+    ),
+    ("api/v1/visits/<int:pk>/checklist/<int:item_id>/", "PUT"): (
+        lambda w, s: {"value": True}
+    ),
+    ("api/v1/complaints/", "POST"): (
+        lambda w, s: {"visit": s.signed.id, "description": "Still dripping."}
+    ),
+    ("api/v1/complaints/<int:pk>/respond/", "POST"): (
+        lambda w, s: {"text": "We will come back."}
+    ),
+    ("api/v1/complaints/<int:pk>/resolve/", "POST"): (
+        lambda w, s: {"text": "Fixed on the second visit."}
+    ),
+    ("api/v1/conduct-items/<int:pk>/complaint/", "POST"): lambda w, s: {},
+}
+
+
+# --- The table ---------------------------------------------------------------------
+# Columns:      tech_a tech_b cust_x cust_y dispatcher admin anonymous
+# "a|b" where either answer is right (stated next to the entry).
+TABLE: dict[str, dict[str, str]] = {
+    # The home page sends staff to the console and technicians to the app.
+    "": {
+        "GET": "302 302 200 200 302 302 302",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "admin/": {
+        "GET": "302 302 302 302 200 200 302",
+        "POST": "302 302 302 302 200 200 302",
+        "PUT": "302 302 302 302 200 200 302",
+        "PATCH": "302 302 302 302 200 200 302",
+        "DELETE": "302 302 302 302 200 200 302",
+    },
+    # i12 (logins): axes locks /admin/login/ after repeated failures.
+    "admin/login/": {
+        "GET": "200 200 200 200 302 302 200",
+        "POST": "200 200 200 200 200 200 200",
+        "PUT": "200 200 200 200 200 200 200",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "api/docs/": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "api/redoc/": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "api/schema/": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "api/v1/": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "api/v1/auth/session/": {
+        "GET": "405 405 405 405 405 405 405",
+        "POST": "400 400 400 400 400 400 400",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "204 204 204 204 204 204 204",
+    },
+    # i12 (logins): axes lockout and token expiry may add 403/429 after failures.
+    "api/v1/auth/token/": {
+        "GET": "405 405 405 405 405 405 405",
+        "POST": "400 400 400 400 400 400 400",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "api/v1/calls/": {
+        "GET": "403 403 403 403 200 200 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/calls/<int:pk>/call-back/": {
+        "GET": "403 403 403 403 405 405 401",
+        "POST": "403 403 403 403 400 400 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/complaints/": {
+        "GET": "200 200 200 200 200 200 401",
+        "POST": "403 404 201 404 201 201 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/complaints/<int:pk>/resolve/": {
+        "GET": "403 403 403 403 405 405 401",
+        "POST": "403 403 403 403 200 200 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/complaints/<int:pk>/respond/": {
+        "GET": "403 403 403 403 405 405 401",
+        "POST": "403 403 403 403 200 200 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/conduct-items/<int:pk>/complaint/": {
+        "GET": "403 403 403 403 405 405 401",
+        "POST": "403 403 403 403 200 200 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/console/board/": {
+        "GET": "403 403 403 403 200 200 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/console/candidates/": {
+        "GET": "403 403 403 403 400 400 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/console/customers/": {
+        "GET": "403 403 403 403 200 200 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/console/queues/": {
+        "GET": "403 403 403 403 200 200 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/console/visits/<int:pk>/": {
+        "GET": "403 403 403 403 200 200 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/customers/": {
+        "GET": "403 403 403 403 200 200 401",
+        "POST": "403 403 403 403 400 400 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/customers/<int:pk>/": {
+        "GET": "404 404 200 404 200 200 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 200 200 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/me/": {
+        "GET": "200 200 200 200 200 200 401",
+        "POST": "405 405 405 405 405 405 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/me/visits/": {
+        "GET": "200 200 200 200 200 200 401",
+        "POST": "405 405 405 405 405 405 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/photos/<int:pk>/image/": {
+        "GET": "200 404 200 404 200 200 401",
+        "POST": "405 405 405 405 405 405 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/photos/<int:pk>/thumbnail/": {
+        "GET": "200 404 200 404 200 200 401",
+        "POST": "405 405 405 405 405 405 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/reschedule-requests/": {
+        "GET": "403 403 403 403 200 200 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/scorecard/reviews/": {
+        "GET": "403 403 403 403 200 200 401",
+        "POST": "403 403 403 403 400 400 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/scorecard/reviews/<int:year>-<int:month>/pdf/": {
+        "GET": "403 403 403 403 404 404 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/scorecard/teams.csv": {
+        "GET": "403 403 403 403 400 400 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/scorecard/teams/": {
+        "GET": "403 403 403 403 400 400 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/scorecard/technicians.csv": {
+        "GET": "403 403 403 403 400 400 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/scorecard/technicians/": {
+        "GET": "403 403 403 403 400 400 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/scorecard/trend/": {
+        "GET": "403 403 403 403 400 400 401",
+        "POST": "403 403 403 403 405 405 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/technicians/": {
+        "GET": "200 200 200 200 200 200 401",
+        "POST": "403 403 403 403 400 400 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/visits/": {
+        "GET": "200 200 200 200 200 200 401",
+        "POST": "403 403 403 403 400 400 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/": {
+        "GET": "200 404 200 404 200 200 401",
+        "POST": "405 405 405 405 405 405 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/<slug:name>/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "400 404 400 404 400 400 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/arrive/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "409 404 403 404 403 403 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/cancel/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "403 404 403 404 200 200 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/close/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "403 404 403 404 200 200 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/finish-work/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "409 404 403 404 403 403 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/leave/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "200 404 403 404 403 403 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/move/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "400 404 400 404 400 400 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/no-show/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "409 404 403 404 409 409 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/reassign/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "400 404 400 404 400 400 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/reschedule/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "400 404 400 404 400 400 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/return/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "409 404 403 404 403 403 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/start-travel/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "200 404 403 404 403 403 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/actions/start-work/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "409 404 403 404 403 403 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/checklist/": {
+        "GET": "200 404 200 404 200 200 401",
+        "POST": "405 405 405 405 405 405 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/checklist/<int:item_id>/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "405 405 405 405 405 405 401",
+        "PUT": "200 404 403 404 403 403 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/checklist/batch/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "400 404 400 404 400 400 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/photos/": {
+        "GET": "200 404 200 404 200 200 401",
+        "POST": "400 404 400 404 400 400 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/receipt.pdf": {
+        "GET": "200 404 200 404 200 200 401",
+        "POST": "405 405 405 405 405 405 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/service-card.pdf": {
+        "GET": "200 404 200 404 200 200 401",
+        "POST": "405 405 405 405 405 405 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/service-card/": {
+        "GET": "200 404 200 404 200 200 401",
+        "POST": "405 405 405 405 405 405 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/sign-off-links/": {
+        "GET": "405 405 405 405 405 405 401",
+        "POST": "201 404 403 404 201 201 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/visits/<int:pk>/sign-off/": {
+        "GET": "200 404 200 404 200 200 401",
+        "POST": "400 404 400 404 400 400 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "api/v1/work-orders/": {
+        "GET": "200 200 200 200 200 200 401",
+        "POST": "403 403 403 403 400 400 401",
+        "PUT": "403 403 403 403 405 405 401",
+        "PATCH": "403 403 403 403 405 405 401",
+        "DELETE": "403 403 403 403 405 405 401",
+    },
+    "api/v1/work-orders/<int:pk>/": {
+        "GET": "200 404 200 404 200 200 401",
+        "POST": "405 405 405 405 405 405 401",
+        "PUT": "405 405 405 405 405 405 401",
+        "PATCH": "405 405 405 405 405 405 401",
+        "DELETE": "405 405 405 405 405 405 401",
+    },
+    "app/": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "app/manifest.webmanifest": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "app/sw.js": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "calls/twilio/<int:call_id>/gather/<slug:step>/<int:attempt>/": {
+        "GET": "405 405 405 405 405 405 405",
+        "POST": "403 403 403 403 403 403 403",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "calls/twilio/<int:call_id>/status/": {
+        "GET": "405 405 405 405 405 405 405",
+        "POST": "403 403 403 403 403 403 403",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    # Twilio webhooks answer to a valid X-Twilio-Signature, never to a
+    # session: unsigned requests are 403 for everyone, signed in or not.
+    "calls/twilio/<int:call_id>/voice/": {
+        "GET": "405 405 405 405 405 405 405",
+        "POST": "403 403 403 403 403 403 403",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "console/": {
+        "GET": "403 403 403 403 200 200 302",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "console/book/": {
+        "GET": "403 403 403 403 200 200 302",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "console/queues/": {
+        "GET": "403 403 403 403 200 200 302",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "console/scorecard/": {
+        "GET": "403 403 403 403 200 200 302",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "console/visits/<int:pk>/": {
+        "GET": "403 403 403 403 200 200 302",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "healthz": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "healthz/background": {
+        # 200 while a worker and beat beat; this world runs neither.
+        "GET": "200|503 200|503 200|503 200|503 200|503 200|503 200|503",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    "i18n/setlang/": {
+        "GET": "302 302 302 302 302 302 302",
+        "POST": "302 302 302 302 302 302 302",
+        "PUT": "302 302 302 302 302 302 302",
+        "PATCH": "302 302 302 302 302 302 302",
+        "DELETE": "302 302 302 302 302 302 302",
+    },
+    # i12 (signing links): tokens become opaque; an unused link of a signed
+    # visit must stop showing the signed page.
+    "sign/<str:token>/": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "400 400 400 400 400 400 400",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    # i12 (signing links): bounded like the receipt.
+    "sign/<str:token>/photos/<int:photo_id>.jpg": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    # i12 (signing links): the used link's receipt is bounded in time; after
+    # the bound these 200s become 404 (or 410).
+    "sign/<str:token>/receipt.pdf": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    # i12 (signing links): bounded like the receipt.
+    "sign/<str:token>/service-card.pdf": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+    # i12 (verify page): throttled; past the rate a 429.
+    "verify/<str:record_sha256>/": {
+        "GET": "200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405",
+        "PUT": "405 405 405 405 405 405 405",
+        "PATCH": "405 405 405 405 405 405 405",
+        "DELETE": "405 405 405 405 405 405 405",
+    },
+}
+
+
+# --- The machinery ----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One world for the whole module, rolled back at its end. The photos'
+    files go to a folder of the module's own."""
+    from django.conf import settings
+
+    media = tmp_path_factory.mktemp("matrix-media")
+    previous = settings.MEDIA_ROOT
+    settings.MEDIA_ROOT = media
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build_world()
+        built.media = media  # type: ignore[attr-defined]
+        built.clients = {role: client_for(built, role) for role in ROLES}  # type: ignore[attr-defined]
+        yield built
+        transaction.set_rollback(True)
+    settings.MEDIA_ROOT = previous
+
+
+@pytest.fixture(autouse=True)
+def media_root(world, settings):
+    """Replaces the suite's per-test media folder: the world's photos live in
+    the module's folder."""
+    settings.MEDIA_ROOT = world.media
+    return world.media
+
+
+def user_of(world: World, role: str):
+    return {
+        "tech_a": world.a.technician,
+        "tech_b": world.b.technician,
+        "cust_x": world.a.customer_user,
+        "cust_y": world.b.customer_user,
+        "dispatcher": world.dispatcher,
+        "admin": world.admin,
+        "anonymous": None,
+    }[role]
+
+
+def client_for(world: World, role: str) -> APIClient:
+    client = APIClient()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    user = user_of(world, role)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+class _Undo(Exception):
+    pass
+
+
+def answer(client: APIClient, method: str, path: str, body: dict | None):
+    """The response to one request, everything it wrote undone (its cookies
+    too: signing out must not sign the next case out)."""
+    cache.delete("throttle_login_127.0.0.1")
+    cookies = copy.deepcopy(client.cookies)
+    response = None
+    try:
+        with transaction.atomic():
+            response = getattr(client, method.lower())(path, body or {}, format="json")
+            raise _Undo
+    except _Undo:
+        pass
+    client.cookies = cookies
+    return response
+
+
+def expected_rows(route: str) -> dict[str, dict[str, str]]:
+    """The table's entry as {role: {method: status}}."""
+    rows = TABLE[route]
+    out: dict[str, dict[str, str]] = {role: {} for role in ROLES}
+    for method, row in rows.items():
+        statuses = row.split()
+        assert len(statuses) == len(ROLES), (route, method, row)
+        for role, status in zip(ROLES, statuses, strict=True):
+            out[role][method] = status  # type: ignore[assignment]
+    return out
+
+
+def path_for(world: World, route: str, side) -> str:
+    if route in PATHS:
+        return PATHS[route](world, side)
+    assert "<" not in route, f"{route} needs an entry in PATHS"
+    return "/" + route
+
+
+def sides(route: str) -> list[str]:
+    return ["a", "b"] if "<" in route and route not in NOT_OWNED else ["a"]
+
+
+def test_every_route_has_exactly_one_entry_in_the_table():
+    routes = set(resolver_routes())
+
+    assert sorted(routes - set(TABLE)) == [], "routes without a decided access rule"
+    assert sorted(set(TABLE) - routes) == [], "entries for routes that do not exist"
+    assert sorted(set(PATHS) - routes) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(resolver_routes()))
+def test_every_role_gets_the_written_status_for_every_method(world, route):
+    probing = bool(os.environ.get("MATRIX_PROBE"))
+    assert probing or route in TABLE, f"{route} has no entry in TABLE"
+    expected = {role: {} for role in ROLES} if probing else expected_rows(route)
+    clients = world.clients
+    wrong = []
+    actual: dict[str, dict[str, dict[str, int]]] = {}
+    for side_name in sides(route):
+        side = getattr(world, side_name)
+        path = path_for(world, route, side)
+        for role in ROLES:
+            # Side B's object: A's column is now "someone else's", and B's "own".
+            column = MIRROR.get(role, role) if side_name == "b" else role
+            for method in METHODS:
+                body_for = BODIES.get((route, method))
+                body = body_for(world, side) if body_for else None
+                status = answer(clients[role], method, path, body).status_code
+                actual.setdefault(side_name, {}).setdefault(method, {})[column] = status
+                want = expected[column].get(method, "")
+                if str(status) not in want.split("|"):
+                    wrong.append(
+                        f"{side_name} {role:10} {method:6} {path}: {status} != {want}"
+                    )
+    if os.environ.get("MATRIX_PROBE"):
+        with open(os.environ["MATRIX_PROBE"], "a") as probe:
+            probe.write(json.dumps({"route": route, "actual": actual}) + "\n")
+        return
+    assert wrong == []
