@@ -948,3 +948,79 @@ def test_every_role_gets_the_written_status_for_every_method(world, route):
             probe.write(json.dumps({"route": route, "actual": actual}) + "\n")
         return
     assert wrong == []
+
+
+# --- Lists never contain foreign ids ----------------------------------------------
+# list route → the kind of id its rows carry. Staff-only lists are here too: for
+# them the check is that the staff see both sides and nobody else gets a row.
+LISTS: dict[str, str] = {
+    "/api/v1/visits/": "visit",
+    "/api/v1/me/visits/": "visit",
+    "/api/v1/work-orders/": "work_order",
+    "/api/v1/technicians/": "technician",
+    "/api/v1/customers/": "customer",
+    "/api/v1/calls/": "call",
+    "/api/v1/reschedule-requests/": "reschedule_request",
+    "/api/v1/complaints/": "complaint",
+    # The booking search: "matrix-customer" is in both customers' user names,
+    # not necessarily in their names; the phone prefix "139" is in both phones.
+    "/api/v1/console/customers/?q=139": "customer",
+}
+# Lists of one's own work: the staff do not see everyone's there.
+PERSONAL_LISTS = {"/api/v1/me/visits/"}
+# For each role, the side whose objects it may see (None: both, for staff).
+OWN_SIDE = {"tech_a": "a", "cust_x": "a", "tech_b": "b", "cust_y": "b"}
+# What may never appear anywhere in another side's answer, whatever the field.
+PERSONAL = ("phone", "address", "number")
+
+
+def rows_of(body) -> list[dict]:
+    return body["results"] if isinstance(body, dict) else body
+
+
+def personal_strings(side) -> set[str]:
+    customer = side.customer_user.customer
+    numbers = {visit.work_order.number for visit in (side.scheduled, side.signed)}
+    return {customer.phone, customer.address, *numbers}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", sorted(LISTS))
+def test_lists_never_carry_another_sides_ids_or_personal_data(world, path):
+    kind = LISTS[path]
+    seen: dict[str, set[int]] = {}
+    for role in ROLES:
+        response = answer(world.clients[role], "GET", path, None)
+        if response.status_code != 200:
+            assert response.status_code in (401, 403), (role, response.status_code)
+            continue
+        ids = {row["id"] for row in rows_of(response.json())}
+        seen[role] = ids
+        own = OWN_SIDE.get(role)
+        if own is None:
+            continue
+        other = world.b if own == "a" else world.a
+        text = response.content.decode()
+        assert not ids & other.ids[kind], (role, path)
+        leaked = [value for value in personal_strings(other) if value in text]
+        assert leaked == [], (role, path)
+    for staff in ("dispatcher", "admin"):
+        if staff in seen and path not in PERSONAL_LISTS:
+            assert world.a.ids[kind] | world.b.ids[kind] <= seen[staff], staff
+
+
+@pytest.mark.django_db
+def test_the_lists_are_not_trivially_empty_for_their_owners(world):
+    """The foreign-id checks above mean something: each side sees its own."""
+    for role, kind, path in [
+        ("tech_a", "visit", "/api/v1/visits/"),
+        ("cust_x", "visit", "/api/v1/visits/"),
+        ("tech_b", "work_order", "/api/v1/work-orders/"),
+        ("cust_y", "work_order", "/api/v1/work-orders/"),
+        ("tech_a", "complaint", "/api/v1/complaints/"),
+        ("cust_y", "complaint", "/api/v1/complaints/"),
+        ("tech_b", "technician", "/api/v1/technicians/"),
+    ]:
+        side = getattr(world, OWN_SIDE[role])
+        rows = rows_of(answer(world.clients[role], "GET", path, None).json())
+        assert {row["id"] for row in rows} == side.ids[kind], (role, path)
