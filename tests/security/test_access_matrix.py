@@ -871,15 +871,24 @@ class _Undo(Exception):
     pass
 
 
-def answer(client: APIClient, method: str, path: str, body: dict | None):
+def answer(
+    client: APIClient,
+    method: str,
+    path: str,
+    body: dict | None,
+    look: Callable[[], object] | None = None,
+):
     """The response to one request, everything it wrote undone (its cookies
-    too: signing out must not sign the next case out)."""
+    too: signing out must not sign the next case out). `look` runs before the
+    undo; its result is `response.after`."""
     cache.delete("throttle_login_127.0.0.1")
     cookies = copy.deepcopy(client.cookies)
     response = None
     try:
         with transaction.atomic():
             response = getattr(client, method.lower())(path, body or {}, format="json")
+            if look is not None:
+                response.after = look()  # type: ignore[attr-defined]
             raise _Undo
     except _Undo:
         pass
@@ -1024,3 +1033,223 @@ def test_the_lists_are_not_trivially_empty_for_their_owners(world):
         side = getattr(world, OWN_SIDE[role])
         rows = rows_of(answer(world.clients[role], "GET", path, None).json())
         assert {row["id"] for row in rows} == side.ids[kind], (role, path)
+
+
+# --- Fields a role may not set are ignored or refused -----------------------------
+VISIT_FIELDS = (
+    "id",
+    "work_order_id",
+    "technician_id",
+    "state",
+    "appointed_start",
+    "expected_duration_minutes",
+    "punctuality",
+    "arrived_at",
+    "en_route_at",
+    "late_reason",
+    "work_started_at",
+    "closed_at",
+)
+FORGED = {
+    "state": "closed",
+    "appointed_start": "2031-01-01T09:00:00+08:00",
+    "punctuality": "on_time",
+    "arrived_at": "2031-01-01T09:00:00+08:00",
+    "expected_duration_minutes": 600,
+}
+
+
+def visit_rows() -> dict[int, dict]:
+    from visits.models import Visit
+
+    return {row["id"]: row for row in Visit.objects.values(*VISIT_FIELDS)}
+
+
+def forged(world: World) -> dict:
+    other = world.b
+    return {
+        **FORGED,
+        "technician": other.technician.id,
+        "work_order": other.signed.work_order_id,
+        "customer": other.customer_user.customer.id,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "POST"])
+def test_a_technician_cannot_rewrite_their_visit_through_its_detail(world, method):
+    visit = world.a.scheduled
+    before = visit_rows()
+
+    response = answer(
+        world.clients["tech_a"],
+        method,
+        f"/api/v1/visits/{visit.id}/",
+        forged(world),
+        look=visit_rows,
+    )
+
+    assert response.status_code == 405
+    assert response.after == before
+
+
+@pytest.mark.django_db
+def test_a_step_with_forged_fields_moves_the_state_and_nothing_else(world):
+    visit = world.a.scheduled
+    before = visit_rows()
+
+    response = answer(
+        world.clients["tech_a"],
+        "POST",
+        f"/api/v1/visits/{visit.id}/actions/start-travel/",
+        forged(world),
+        look=visit_rows,
+    )
+
+    # Refused outright (400) or taken with the extra fields ignored (200).
+    assert response.status_code in (200, 400), response.json()
+    after = response.after
+    expected = {key: dict(row) for key, row in before.items()}
+    if response.status_code == 200:
+        expected[visit.id]["state"] = "en_route"
+        expected[visit.id]["en_route_at"] = after[visit.id]["en_route_at"]
+        assert after[visit.id]["en_route_at"] is not None
+    assert after == expected
+
+
+@pytest.mark.django_db
+def test_a_dispatcher_cannot_set_a_visits_state_directly(world):
+    visit = world.a.scheduled
+    before = visit_rows()
+
+    detail = answer(
+        world.clients["dispatcher"],
+        "PATCH",
+        f"/api/v1/visits/{visit.id}/",
+        {"state": "closed"},
+        look=visit_rows,
+    )
+    cancel = answer(
+        world.clients["dispatcher"],
+        "POST",
+        f"/api/v1/visits/{visit.id}/actions/cancel/",
+        {"reason": "customer away", **forged(world)},
+        look=visit_rows,
+    )
+
+    assert detail.status_code == 405
+    assert detail.after == before
+    assert cancel.status_code in (200, 400), cancel.json()
+    expected = {key: dict(row) for key, row in before.items()}
+    if cancel.status_code == 200:
+        expected[visit.id]["state"] = "cancelled"
+        expected[visit.id]["closed_at"] = cancel.after[visit.id]["closed_at"]
+    assert cancel.after == expected
+
+
+def complaint_rows() -> list[dict]:
+    from visits.models import Complaint
+
+    return list(
+        Complaint.objects.order_by("id").values(
+            "id", "visit_id", "state", "source", "escalation_level", "description"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_a_customer_files_a_complaint_only_on_their_own_visit(world):
+    before = complaint_rows()
+
+    theirs = answer(
+        world.clients["cust_x"],
+        "POST",
+        "/api/v1/complaints/",
+        {"visit": world.b.signed.id, "description": "Not mine."},
+        look=complaint_rows,
+    )
+    forged_fields = answer(
+        world.clients["cust_x"],
+        "POST",
+        "/api/v1/complaints/",
+        {
+            "visit": world.a.signed.id,
+            "description": "Mine.",
+            "customer": world.b.customer_user.customer.id,
+            "state": "resolved",
+            "source": "dispatcher",
+            "escalation_level": 3,
+        },
+        look=complaint_rows,
+    )
+
+    assert theirs.status_code == 404
+    assert theirs.after == before
+    assert forged_fields.status_code in (201, 400), forged_fields.json()
+    if forged_fields.status_code == 201:
+        new = [row for row in forged_fields.after if row not in before]
+        assert len(new) == 1
+        assert {key: new[0][key] for key in new[0] if key != "id"} == {
+            "visit_id": world.a.signed.id,
+            "state": "open",
+            "source": "customer",
+            "escalation_level": 0,
+            "description": "Mine.",
+        }
+    else:
+        assert forged_fields.after == before
+
+
+def customer_rows() -> list[dict]:
+    from accounts.models import Customer
+
+    return list(Customer.objects.order_by("id").values())
+
+
+@pytest.mark.django_db
+def test_a_customer_cannot_edit_a_customer_not_even_themselves(world):
+    before = customer_rows()
+    own = world.a.customer_user.customer
+    other = world.b.customer_user.customer
+
+    responses = [
+        answer(
+            world.clients["cust_x"],
+            "PATCH",
+            f"/api/v1/customers/{customer.id}/",
+            {"name": "Forged", "phone": "13912345678", "user": other.user_id},
+            look=customer_rows,
+        )
+        for customer in (own, other)
+    ]
+
+    assert [response.status_code for response in responses] == [403, 403]
+    assert all(response.after == before for response in responses)
+
+
+@pytest.mark.django_db
+def test_a_checklist_answer_cannot_be_pointed_at_another_visit(world):
+    from visits.models import VisitChecklistItem
+
+    def answers():
+        return list(
+            VisitChecklistItem.objects.filter(
+                visit__in=[world.b.working, world.b.scheduled]
+            )
+            .order_by("id")
+            .values()
+        )
+
+    before = answers()
+    item = world.a.working.checklist.filter(kind="confirm").first()
+
+    response = answer(
+        world.clients["tech_a"],
+        "PUT",
+        f"/api/v1/visits/{world.a.working.id}/checklist/{item.id}/",
+        {"value": True, "visit": world.b.working.id, "visit_id": world.b.working.id},
+        look=answers,
+    )
+
+    assert response.status_code in (200, 400), response.json()
+    assert response.after == before
