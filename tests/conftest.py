@@ -44,6 +44,24 @@ def fresh_login_throttle():
     cache.delete("throttle_login_127.0.0.1")
 
 
+@pytest.fixture(autouse=True)
+def fresh_login_lockout(request):
+    """Every test that uses the database starts with no failed sign-in counted
+    by axes (its attempts are rows: a live server's test commits them)."""
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not uses_database:
+        return
+    from axes.utils import reset
+
+    request.getfixturevalue("django_db_setup")  # the test database, never another
+    with request.getfixturevalue("django_db_blocker").unblock():
+        reset()
+
+
 @pytest.fixture
 def dispatcher(db):
     return factories.DispatcherFactory()
