@@ -21,7 +21,6 @@ from accounts.authentication import (
     api_token_rotate,
     token_expires_at,
 )
-from accounts.lockout import LockedOut
 from accounts.models import AreaTier, Customer, Language, TechnicianProfile
 from accounts.permissions import IsDispatcher, IsDispatcherForWrites
 from accounts.policies import can_dispatch
@@ -118,14 +117,11 @@ class SignInInputSerializer(serializers.Serializer):
 
 
 def sign_in_authenticate(request, *, username: str, password: str):
-    """The user these credentials are for, or a refusal: 429 `locked_out` while
-    axes locks the username or the client's address out (this failure may be
-    the one that locks it), 400 `wrong_credentials` otherwise. Axes sees the
-    Django request, where its middleware looks for the lockout flag."""
-    http_request = request._request
-    user = authenticate(http_request, username=username, password=password)
-    if getattr(http_request, "axes_locked_out", False):
-        raise LockedOut()
+    """The user these credentials are for, or 400 `wrong_credentials`. Axes is
+    handed the Django request: when the username or the client's address is
+    locked out (this failure may be the one that locks it), axes flags it there
+    and its middleware answers 429 `locked_out` instead (accounts.lockout)."""
+    user = authenticate(request._request, username=username, password=password)
     if user is None:
         raise WrongCredentials()
     return user

@@ -1,10 +1,13 @@
 import os
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
 from tests import factories
+
+TOKEN_CREATED = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def _services_required() -> bool:
@@ -104,6 +107,9 @@ def api():
             from rest_framework.authtoken.models import Token
 
             token, _created = Token.objects.get_or_create(user=user)
+            # Dated far ahead, so that it stays valid wherever a test moves the
+            # clock (expiry itself: tests/accounts/test_logins.py).
+            Token.objects.filter(pk=token.pk).update(created=TOKEN_CREATED)
             self.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
             return self
 
