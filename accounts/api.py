@@ -241,7 +241,7 @@ class SessionApi(LoginThrottleMixin, APIView):
         operation_id="auth_session_delete",
     )
     def delete(self, request):
-        logout(request)
+        logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

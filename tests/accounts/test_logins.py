@@ -224,6 +224,8 @@ def test_the_admin_login_locks_out_with_a_clear_page(client):
     assert "Too many failed sign-ins: signing in is locked for 15 minutes." in page
     assert "sessionid" not in client.cookies
     assert client.get("/admin/").status_code == 302
+    in_chinese = admin_sign_in(client, "wang", PASSWORD, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "登录失败次数过多" in in_chinese.content.decode()
 
 
 def test_guesses_on_the_admin_lock_the_api_sign_in_of_that_account(client, api):
