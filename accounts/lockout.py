@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.core import checks
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +41,20 @@ def lockout_response(request, original_response=None, credentials=None):
         )
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
+
+
+def check_proxy_count(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Behind a proxy with TRUSTED_PROXY_COUNT 0, every client has the proxy's
+    address: one guesser would lock everyone out of signing in (per address)."""
+    if settings.SECURE_PROXY_SSL_HEADER and settings.TRUSTED_PROXY_COUNT == 0:
+        return [
+            checks.Warning(
+                "DJANGO_BEHIND_TLS_PROXY is on but TRUSTED_PROXY_COUNT is 0: every "
+                "client is seen with the proxy's address, so one client's failed "
+                "sign-ins lock all of them out.",
+                hint="Set TRUSTED_PROXY_COUNT to the number of proxies in front "
+                "of the app (1 for one TLS proxy).",
+                id="accounts.W001",
+            )
+        ]
+    return []

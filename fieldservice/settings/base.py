@@ -195,7 +195,11 @@ REST_FRAMEWORK = {
 API_DESCRIPTION = """Home visits by field technicians: work orders, visits and their lifecycle.
 
 Start at `GET /api/v1/`, which lists the entry points for your role. Sign in with
-`POST /api/v1/auth/token/` and send `Authorization: Token <key>`. Send
+`POST /api/v1/auth/token/` and send `Authorization: Token <key>`. A token works
+`API_TOKEN_HOURS` (120) hours, then answers 401 `token_expired`: sign in again, which
+also replaces the token; `DELETE /api/v1/auth/token/` signs out. After
+`LOGIN_FAILURE_LIMIT` (5) failed sign-ins for a username or from an address, signing
+in answers 429 `locked_out` for `LOGIN_COOLOFF_MINUTES` (15). Send
 `Accept-Language: zh-hans` (the default) or `en`; every message and label follows it.
 
 **The flow of a visit**
@@ -219,8 +223,10 @@ Start at `GET /api/v1/`, which lists the entry points for your role. Sign in wit
     complaints: `/complaints/`. A dispatcher closes the visit: `actions/close/`.
 
 **Refusals** come as `{"code": …, "detail": …}`: 400 wrong input (with `fields`),
-401 not signed in, 403 not your step, 404 not found or not yours, 409 not allowed in
-the current state, 422 an `Idempotency-Key` reused with another body. Every write
+401 not signed in (`token_expired`, `token_invalid`, `user_inactive`), 403 not your
+step, 404 not found or not yours, 409 not allowed in
+the current state, 422 an `Idempotency-Key` reused with another body, 429 too many
+sign-in attempts (`throttled`, `locked_out`; see `Retry-After`). Every write
 takes an optional `Idempotency-Key` header so that a retry never writes twice.
 
 **Working offline.** The technician's steps (`start-travel`, `arrive`, `start-work`,

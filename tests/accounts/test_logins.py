@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.core import checks
 from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -521,3 +522,18 @@ def test_a_strong_password_is_accepted(api, dispatcher):
 
     assert answer.status_code == 201
     assert User.objects.get(username="zhaolei").check_password("violet-harbour-27")
+
+
+# --- Production settings ----------------------------------------------------------
+
+
+def test_behind_a_proxy_without_a_proxy_count_the_deploy_check_warns(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXY_COUNT = 0
+
+    warned = [m.id for m in checks.run_checks(include_deployment_checks=True)]
+    settings.TRUSTED_PROXY_COUNT = 1
+    counted = [m.id for m in checks.run_checks(include_deployment_checks=True)]
+
+    assert "accounts.W001" in warned
+    assert "accounts.W001" not in counted
