@@ -2,6 +2,7 @@
 
 import django_filters
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.signals import user_logged_in
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,13 +10,17 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.authentication import (
+    ExpiringTokenAuthentication,
+    api_token_revoke,
+    api_token_rotate,
+    token_expires_at,
+)
 from accounts.models import AreaTier, Customer, Language, TechnicianProfile
 from accounts.permissions import IsDispatcher, IsDispatcherForWrites
 from accounts.policies import can_dispatch
@@ -23,6 +28,7 @@ from fieldservice.api import ErrorSerializer
 from fieldservice.errors import ApplicationError
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from fieldservice.phones import to_e164_or_unchanged
+from fieldservice.throttling import ScopedRateThrottle
 
 # The entry points, by URL name: for everyone, for the signed in, for dispatchers.
 PUBLIC_ENTRY_POINTS = ["auth-token", "auth-session"]
@@ -73,13 +79,6 @@ class ApiRootApi(APIView):
         return Response(self.OutputSerializer(body).data)
 
 
-class TokenApi(ObtainAuthToken):
-    """Exchanges a username and password for an API token (header: `Authorization: Token …`)."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
-
-
 @extend_schema_serializer(component_name="Me")
 class MeOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -109,6 +108,89 @@ class WrongCredentials(ApplicationError):
     default_detail = _("Wrong username or password.")
 
 
+@extend_schema_serializer(component_name="SignIn")
+class SignInInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+def sign_in_authenticate(request, *, username: str, password: str):
+    """The user these credentials are for, or 400 `wrong_credentials`. Axes is
+    handed the Django request: when the username or the client's address is
+    locked out (this failure may be the one that locks it), axes flags it there
+    and its middleware answers 429 `locked_out` instead (accounts.lockout)."""
+    user = authenticate(request._request, username=username, password=password)
+    if user is None:
+        raise WrongCredentials()
+    return user
+
+
+def token_signed_in(request, *, user) -> None:
+    """What `login` tells the rest of the site, for a token sign-in that starts
+    no session: axes clears the user's failures, Django stamps last_login."""
+    user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+
+
+class LoginThrottleMixin:
+    """Signing in is throttled per client address (scope `login`); signing out
+    must always work."""
+
+    throttle_scope = "login"
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+
+class TokenApi(LoginThrottleMixin, APIView):
+    """API tokens (header: `Authorization: Token …`). Signing in replaces the
+    user's token; it works API_TOKEN_HOURS, then answers 401 `token_expired`."""
+
+    authentication_classes = [ExpiringTokenAuthentication]
+
+    @extend_schema_serializer(component_name="Token")
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+        expires_at = serializers.DateTimeField()
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    @extend_schema(
+        request=SignInInputSerializer,
+        responses={
+            200: OutputSerializer,
+            400: ErrorSerializer,
+            429: ErrorSerializer,
+        },
+        summary="Sign in: a new API token (the user's previous one stops working)",
+        description="After LOGIN_FAILURE_LIMIT failed sign-ins for a username or "
+        "from an address, both sign-in endpoints answer 429 `locked_out` for "
+        "LOGIN_COOLOFF_MINUTES (`Retry-After`); too many attempts in a minute "
+        "answer 429 `throttled`.",
+        operation_id="auth_token_create",
+    )
+    def post(self, request):
+        serializer = SignInInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = sign_in_authenticate(request, **serializer.validated_data)
+        token = api_token_rotate(user=user)
+        token_signed_in(request, user=user)
+        body = {"token": token.key, "expires_at": token_expires_at(token)}
+        return Response(self.OutputSerializer(body).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 401: ErrorSerializer},
+        summary="Sign out: the token stops working at once",
+        operation_id="auth_token_delete",
+    )
+    def delete(self, request):
+        api_token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class CsrfCheckedSessionAuthentication(SessionAuthentication):
     """Session authentication that checks the CSRF token on every unsafe
     request, signed in or not: signing in is a write too (login CSRF)."""
@@ -129,7 +211,7 @@ class CsrfCheckedSessionScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
 
 
-class SessionApi(APIView):
+class SessionApi(LoginThrottleMixin, APIView):
     """Signing in with a session cookie, for the phone app and other pages on this
     site: the cookie is HttpOnly (scripts cannot read it), SameSite=Lax and Secure
     in production; unsafe requests carry the `csrftoken` cookie's value in
@@ -137,32 +219,19 @@ class SessionApi(APIView):
 
     authentication_classes = [CsrfCheckedSessionAuthentication]
     permission_classes = [AllowAny]
-    throttle_scope = "login"
-
-    @extend_schema_serializer(component_name="SessionCreate")
-    class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(max_length=150)
-        password = serializers.CharField(
-            max_length=4096, trim_whitespace=False, style={"input_type": "password"}
-        )
-
-    def get_throttles(self):
-        # Only signing in is throttled: signing out must always work.
-        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+    InputSerializer = SignInInputSerializer
 
     @extend_schema(
         request=InputSerializer,
-        responses={200: MeOutputSerializer, 400: ErrorSerializer},
+        responses={200: MeOutputSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
         summary="Sign in: starts a session (cookie) and answers who you are",
         operation_id="auth_session_create",
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(request, **serializer.validated_data)
-        if user is None:
-            raise WrongCredentials()
-        login(request, user)
+        user = sign_in_authenticate(request, **serializer.validated_data)
+        login(request._request, user)
         return Response(MeOutputSerializer(user).data)
 
     @extend_schema(
@@ -172,7 +241,7 @@ class SessionApi(APIView):
         operation_id="auth_session_delete",
     )
     def delete(self, request):
-        logout(request)
+        logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

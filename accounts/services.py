@@ -2,8 +2,10 @@
 
 from datetime import datetime
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +103,10 @@ def _user_create(
         is_superuser=role == Role.ADMIN,
     )
     if password:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from error
         user.set_password(password)
     else:
         user.set_unusable_password()

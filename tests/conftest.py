@@ -1,10 +1,13 @@
 import os
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
 from tests import factories
+
+TOKEN_CREATED = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def _services_required() -> bool:
@@ -42,6 +45,24 @@ def fresh_login_throttle():
     from django.core.cache import cache
 
     cache.delete("throttle_login_127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_lockout(request):
+    """Every test that uses the database starts with no failed sign-in counted
+    by axes (its attempts are rows: a live server's test commits them)."""
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not uses_database:
+        return
+    from axes.utils import reset
+
+    request.getfixturevalue("django_db_setup")  # the test database, never another
+    with request.getfixturevalue("django_db_blocker").unblock():
+        reset()
 
 
 @pytest.fixture
@@ -86,6 +107,9 @@ def api():
             from rest_framework.authtoken.models import Token
 
             token, _created = Token.objects.get_or_create(user=user)
+            # Dated far ahead, so that it stays valid wherever a test moves the
+            # clock (expiry itself: tests/accounts/test_logins.py).
+            Token.objects.filter(pk=token.pk).update(created=TOKEN_CREATED)
             self.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
             return self
 

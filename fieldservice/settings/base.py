@@ -4,6 +4,7 @@ Nothing here is production-only: integrations switch on by variable. Every
 variable is listed, with one comment each, in `.env.example` and the README.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "fieldservice.idempotency",
     "accounts",
     "visits",
@@ -53,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a sign-in that axes refused into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fieldservice.urls"
@@ -88,6 +92,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Axes first: it refuses a locked-out account or address before any password is
+# checked. Ours refuses, besides inactive users, technicians marked inactive
+# (at sign-in and on every request of a session already open).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
@@ -167,7 +178,7 @@ STORAGES = {
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -184,7 +195,11 @@ REST_FRAMEWORK = {
 API_DESCRIPTION = """Home visits by field technicians: work orders, visits and their lifecycle.
 
 Start at `GET /api/v1/`, which lists the entry points for your role. Sign in with
-`POST /api/v1/auth/token/` and send `Authorization: Token <key>`. Send
+`POST /api/v1/auth/token/` and send `Authorization: Token <key>`. A token works
+`API_TOKEN_HOURS` (120) hours, then answers 401 `token_expired`: sign in again, which
+also replaces the token; `DELETE /api/v1/auth/token/` signs out. After
+`LOGIN_FAILURE_LIMIT` (5) failed sign-ins for a username or from an address, signing
+in answers 429 `locked_out` for `LOGIN_COOLOFF_MINUTES` (15). Send
 `Accept-Language: zh-hans` (the default) or `en`; every message and label follows it.
 
 **The flow of a visit**
@@ -208,8 +223,10 @@ Start at `GET /api/v1/`, which lists the entry points for your role. Sign in wit
     complaints: `/complaints/`. A dispatcher closes the visit: `actions/close/`.
 
 **Refusals** come as `{"code": …, "detail": …}`: 400 wrong input (with `fields`),
-401 not signed in, 403 not your step, 404 not found or not yours, 409 not allowed in
-the current state, 422 an `Idempotency-Key` reused with another body. Every write
+401 not signed in (`token_expired`, `token_invalid`, `user_inactive`), 403 not your
+step, 404 not found or not yours, 409 not allowed in
+the current state, 422 an `Idempotency-Key` reused with another body, 429 too many
+sign-in attempts (`throttled`, `locked_out`; see `Retry-After`). Every write
 takes an optional `Idempotency-Key` header so that a retry never writes twice.
 
 **Working offline.** The technician's steps (`start-travel`, `arrive`, `start-work`,
@@ -325,6 +342,32 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours stand in front of the app, each appending the address
+# it was reached from to X-Forwarded-For: the client is the address that many
+# places from the right (fieldservice.throttling.client_address). 0: the
+# connection's own address (REMOTE_ADDR); the header is then ignored, since
+# anyone can write it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+
+# --- Signing in: lockout (django-axes) and API tokens ----------------------------
+# After LOGIN_FAILURE_LIMIT failed sign-ins for one username, or from one client
+# address, that username or address is locked out of every sign-in (admin,
+# console, API token and session) for LOGIN_COOLOFF_MINUTES; a success resets
+# the count. Attempts are kept in the database, so lockout holds with Redis down.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "fieldservice.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# An API token works this many hours after sign-in (5 days: one got on Monday
+# morning lasts the working week); signing in again replaces it, signing out
+# (DELETE /api/v1/auth/token/) ends it.
+API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=120)
 SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 
 LOGGING = {

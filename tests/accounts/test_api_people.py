@@ -1,6 +1,7 @@
 """People over the API: tokens, who am I, technicians and customers."""
 
 import pytest
+from rest_framework.authtoken.models import Token
 
 from accounts.models import Customer, TechnicianProfile, User
 from tests.factories import CustomerFactory, TechnicianProfileFactory
@@ -43,7 +44,8 @@ def test_a_wrong_password_gets_a_400_and_no_token(api, technician):
     )
 
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid"
+    assert response.json()["code"] == "wrong_credentials"
+    assert not Token.objects.filter(user=technician).exists()
 
 
 def test_a_dispatcher_adds_a_technician(api, dispatcher):
