@@ -355,6 +355,10 @@ IDEMPOTENCY_RETENTION_HOURS = env.int("IDEMPOTENCY_RETENTION_HOURS", default=72)
 # --- Sign-off ------------------------------------------------------------------
 # How long a customer's signing link stays valid.
 SIGN_OFF_LINK_HOURS = env.int("SIGN_OFF_LINK_HOURS", default=24)
+# The public verify page (/verify/<hash>/): checks per client address, and how
+# long its verdict on a record is kept.
+VERIFY_PAGE_THROTTLE_RATE = env.str("VERIFY_PAGE_THROTTLE_RATE", default="30/min")
+VERIFY_PAGE_CACHE_SECONDS = env.int("VERIFY_PAGE_CACHE_SECONDS", default=60)
 # Public address of this site, for links in receipts and messages (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
