@@ -1,57 +1,72 @@
-"""Response headers that limit what a page may load and ask for.
+"""Response headers that limit what a page may load, ask for and leave behind.
 
-Every HTML page of ours outside the admin and the API browsers gets a strict
-Content-Security-Policy: scripts, styles, connections and workers from this
+The Content-Security-Policy is django-csp's (`csp.middleware.CSPMiddleware`,
+settings.CONTENT_SECURITY_POLICY): every answer, every HTML page included,
+carries the strict policy — scripts, styles, connections and workers from this
 site only, no inline script or style, no plugins, no framing. The phone app,
-the signing pages and the error pages are built for it (plain ES modules and
-CSS files; data reaches scripts through `data-*` attributes and JSON blocks),
-and the browser tests fail on any violation. The Django admin and the
-Swagger/ReDoc pages are left out until they are made to hold it too.
+the console, the signing pages, the error pages and the Django admin are
+built for it as they are. The API docs relax only what their libraries need,
+on their own views (`DOCS_POLICY`), never `unsafe-inline` for scripts.
 
-Every response says which device features a page may use: the camera (the
-phone app takes photos), nothing else."""
+This middleware adds the rest:
+
+- Permissions-Policy on every answer: the phone app's pages (/app/) may use
+  the camera (the technician takes photos); no page may use any other device
+  feature, and no other page the camera.
+- `Cache-Control: no-store` on every answer that may carry personal data: the
+  whole REST API under /api/v1/ (refusals too: one rule, no list to forget a
+  view on), the signing pages (/sign/) and the verify page (/verify/). Nothing
+  of a visit, a customer or a photo is kept by the browser or a proxy; the
+  console's board revalidates with its own If-None-Match. `Pragma` is not
+  sent: it is a request header of HTTP/1.0, which no cache of today reads on
+  an answer that has Cache-Control. The admin's views are `never_cache`
+  already.
+"""
 
 from collections.abc import Callable
 
+from csp.constants import NONCE
 from django.http import HttpRequest, HttpResponse
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        # Photo previews on the phone are blob: URLs of the queued photo.
-        "img-src 'self' blob:",
-        "connect-src 'self'",
-        "worker-src 'self'",
-        "manifest-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-PERMISSIONS_POLICY = ", ".join(
-    [
-        "camera=(self)",
-        "microphone=()",
-        "geolocation=()",
-        "payment=()",
-        "usb=()",
-        "bluetooth=()",
-        "serial=()",
-        "hid=()",
-    ]
-)
-# Pages of third-party apps that still carry inline scripts or styles.
-NOT_YET_STRICT = ("/admin/", "/api/docs/", "/api/redoc/")
+DEVICES_DENIED = [
+    "microphone=()",
+    "geolocation=()",
+    "payment=()",
+    "usb=()",
+    "bluetooth=()",
+    "serial=()",
+    "hid=()",
+]
+PERMISSIONS_POLICY = ", ".join(["camera=()", *DEVICES_DENIED])
+PHONE_APP_PERMISSIONS_POLICY = ", ".join(["camera=(self)", *DEVICES_DENIED])
+PHONE_APP_PREFIX = "/app/"
 
+# Answers that may carry personal data: never stored by a browser or a proxy.
+NO_STORE_PREFIXES = ("/api/v1/", "/sign/", "/verify/")
 
-def _is_page(request: HttpRequest, response: HttpResponse) -> bool:
-    """An HTML page, or the phone app's service worker (its policy governs it)."""
-    content_type = response.get("Content-Type", "")
-    return content_type.startswith("text/html") or request.path.endswith("/sw.js")
+# What the API docs' libraries need beyond the strict policy (csp_update on
+# their views in fieldservice.urls), found by opening them in Chromium
+# (tests/browser/test_admin_and_docs_csp.py fails on any violation). The admin
+# needs nothing more. Swagger UI's icons are data: SVG images. ReDoc:
+# - styled-components writes its rules into <style> elements, allowed by the
+#   request's nonce (handed to ReDoc by fieldservice/static/api/redoc.js);
+# - the bundle writes perfect-scrollbar's CSS into a <style> element as it
+#   loads, before any nonce can reach it: that element is allowed by the hash
+#   of its text (and of the empty element it starts as). A new ReDoc in
+#   drf-spectacular-sidecar may change the text: the browser test then names
+#   the new hash;
+# - its menu shows Redocly's logo from cdn.redoc.ly (an image, nothing else
+#   from there); its search runs in a worker made from a blob.
+REDOC_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # the empty element
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",  # perfect-scrollbar
+]
+SWAGGER_POLICY = {"img-src": ["data:"]}
+REDOC_POLICY = {
+    "img-src": ["data:", "https://cdn.redoc.ly"],
+    "style-src": [NONCE, *REDOC_STYLE_HASHES],
+    "worker-src": ["blob:"],
+}
 
 
 class SecurityHeadersMiddleware:
@@ -60,7 +75,14 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if _is_page(request, response) and not request.path.startswith(NOT_YET_STRICT):
-            response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault(
+            "Permissions-Policy",
+            PHONE_APP_PERMISSIONS_POLICY
+            if request.path.startswith(PHONE_APP_PREFIX)
+            else PERMISSIONS_POLICY,
+        )
+        if request.path.startswith(
+            NO_STORE_PREFIXES
+        ) and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
         return response

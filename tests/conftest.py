@@ -45,6 +45,7 @@ def fresh_login_throttle():
     from django.core.cache import cache
 
     cache.delete("throttle_login_127.0.0.1")
+    cache.delete("throttle_verify_127.0.0.1")
 
 
 @pytest.fixture(autouse=True)

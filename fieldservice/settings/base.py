@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "fieldservice.idempotency",
     "accounts",
     "visits",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "fieldservice.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,6 +165,8 @@ USE_TZ = True
 
 # --- Static and uploaded files -----------------------------------------------
 STATIC_URL = "static/"
+# The API docs' page styles and ReDoc's start-up script (fieldservice.security).
+STATICFILES_DIRS = [BASE_DIR / "fieldservice" / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
@@ -339,6 +343,26 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
 )
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# django-csp: the strict policy of every answer, HTML pages and the admin
+# included; the API docs add only what their libraries need, on their own views
+# (fieldservice.security). No inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Photo previews on the phone are blob: URLs of the queued photo.
+        "img-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -401,6 +425,10 @@ SIGN_OFF_LINK_HOURS = env.int("SIGN_OFF_LINK_HOURS", default=24)
 # How long after signing the link that signed still shows the signed record, the
 # receipt, the service card and the photos; afterwards it answers "expired".
 SIGN_OFF_LINK_RECEIPT_HOURS = env.int("SIGN_OFF_LINK_RECEIPT_HOURS", default=72)
+# The public verify page (/verify/<hash>/): checks per client address, and how
+# long its verdict on a record is kept.
+VERIFY_PAGE_THROTTLE_RATE = env.str("VERIFY_PAGE_THROTTLE_RATE", default="30/min")
+VERIFY_PAGE_CACHE_SECONDS = env.int("VERIFY_PAGE_CACHE_SECONDS", default=60)
 # Public address of this site, for links in receipts and messages (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

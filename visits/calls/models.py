@@ -152,13 +152,15 @@ class Call(models.Model):
 
 
 class CallWebhook(models.Model):
-    """Every provider callback received, once: a replayed callback (same
-    provider event) is recognised and has no second effect."""
+    """Every provider callback received, once per call: a replayed callback
+    (the same provider event for the same call) is recognised and has no second
+    effect. The key is scoped to the call of the URL, so a callback that names
+    no provider call id can never be taken for another call's."""
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, related_name="webhooks", verbose_name=_("call")
     )
-    event_key = models.CharField(_("event key"), max_length=200, unique=True)
+    event_key = models.CharField(_("event key"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20)
     payload = models.JSONField(_("payload"))
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
@@ -167,6 +169,11 @@ class CallWebhook(models.Model):
         verbose_name = _("call webhook")
         verbose_name_plural = _("call webhooks")
         ordering = ["received_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "event_key"], name="call_webhook_once_per_call"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.event_key

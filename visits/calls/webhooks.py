@@ -2,8 +2,9 @@
 
 Every request must carry a valid X-Twilio-Signature for the URL Twilio called
 (SITE_URL + path) or it is refused with 403. Each callback is recorded once
-(CallWebhook.event_key); a replay gets the first answer again and changes
-nothing.
+per call (CallWebhook: the call of the URL and the event's key); a replay for
+the same call gets the first answer again and changes nothing, and a callback
+for another call is never mistaken for it, even one without a CallSid.
 """
 
 import logging
@@ -114,9 +115,14 @@ def _once(
             hook.payload = {"request": payload, "response": body}
             hook.save(update_fields=["payload"])
     except IntegrityError:
-        hook = CallWebhook.objects.get(event_key=event_key)
+        hook = CallWebhook.objects.get(call=call, event_key=event_key)
         body = hook.payload.get("response", "")
-        logger.info("replayed %s webhook %s: no second effect", kind, event_key)
+        logger.info(
+            "replayed %s webhook %s of call %s: no second effect",
+            kind,
+            event_key,
+            call.pk,
+        )
     return HttpResponse(body, content_type="text/xml")
 
 

@@ -575,6 +575,6 @@ class PhotoFileApi(APIView):
     def get(self, request, pk: int):
         photo = get_object_or_404(selectors.photos_visible_to(request.user), pk=pk)
         field = photo.image if self.variant == "image" else photo.thumbnail
-        response = FileResponse(field.open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=86400, immutable"
-        return response
+        # Never stored by the browser: Cache-Control no-store, as every API
+        # answer (fieldservice.security).
+        return FileResponse(field.open("rb"), content_type="image/jpeg")

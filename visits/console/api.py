@@ -209,8 +209,9 @@ class BoardApi(APIView):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         else:
             response = Response(data)
+        # The board's script revalidates with its own If-None-Match; the
+        # browser keeps nothing (no-store, fieldservice.security).
         response["ETag"] = etag
-        response["Cache-Control"] = "private, no-cache"
         return response
 
     def _day(self, request) -> date:

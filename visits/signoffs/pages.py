@@ -5,8 +5,12 @@ Refusals are answered in the one error shape (fieldservice.errors): as JSON to
 the signing page's script, as an error page to a person."""
 
 import json
+import logging
+import math
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,9 +18,12 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from redis.exceptions import RedisError
+from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import CompanySettings
 from fieldservice.errors import ApplicationError, InvalidInput, answers_refusals
+from fieldservice.throttling import client_address
 from visits.checklists.models import Photo
 from visits.lifecycle.models import Visit
 from visits.signoffs import selectors
@@ -29,7 +36,11 @@ from visits.signoffs.api import (
 )
 from visits.signoffs.models import SignOff, SignOffLink
 
+logger = logging.getLogger(__name__)
+
 ERROR_PAGE = "visits/sign_error.html"
+# What a cache that does not answer raises (Redis down; the local cache never).
+CACHE_ERRORS = (RedisError, OSError)
 
 # ?lang= on a signing link: the customer's pick, kept in the session per link.
 LANGUAGES = {"zh": "zh-hans", "zh-hans": "zh-hans", "en": "en"}
@@ -201,20 +212,91 @@ def sign_page_photo(request, token: str, photo_id: int):
 # --- Anyone holding a receipt ---------------------------------------------------------
 
 
+class VerifyPageThrottle(SimpleRateThrottle):
+    """VERIFY_PAGE_THROTTLE_RATE checks per client address, the address the
+    trusted proxies report (TRUSTED_PROXY_COUNT, as for the sign-ins): a
+    client-set X-Forwarded-For alone never picks the bucket."""
+
+    scope = "verify"
+
+    def get_rate(self) -> str:
+        return settings.VERIFY_PAGE_THROTTLE_RATE
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": self.get_ident(request),
+        }
+
+    def get_ident(self, request) -> str:
+        return client_address(request)
+
+
+class TooManyChecks(ApplicationError):
+    status_code = 429
+    code = "throttled"
+    default_detail = _(
+        "Too many receipts were checked from your address. Try again in a minute."
+    )
+
+
+def _verdict_cache_key(record_sha256: str) -> str:
+    return f"verify-page:{record_sha256}"
+
+
+def _verdict(sign_off: SignOff) -> list[str]:
+    """The page's verdict on a record, cached for VERIFY_PAGE_CACHE_SECONDS. A
+    cache that does not answer costs only the cache: the record is checked."""
+    key = _verdict_cache_key(sign_off.snapshot_sha256)
+    try:
+        cached = cache.get(key)
+    except CACHE_ERRORS:
+        logger.warning("the cache did not answer; checking the record without it")
+        cached = None
+    if cached is not None:
+        return cached
+    problems = signoff.verify_one(sign_off)
+    try:
+        cache.set(key, problems, settings.VERIFY_PAGE_CACHE_SECONDS)
+    except CACHE_ERRORS:
+        logger.warning("the cache did not answer; the verdict is not kept")
+    return problems
+
+
+def _allowed(request) -> tuple[bool, float | None]:
+    throttle = VerifyPageThrottle()
+    try:
+        return throttle.allow_request(request, None), throttle.wait()
+    except CACHE_ERRORS:
+        # Without the cache there is no count to keep: the page stays open
+        # (it reads nothing but a few rows) rather than failing for everyone.
+        logger.warning("the cache did not answer; the verify page is not throttled")
+        return True, None
+
+
 @require_GET
 def verify_page(request, record_sha256: str):
-    """Checks a record against its stored hash and the evidence it covers.
-    Shows no personal data: the work-order number, the time and the verdict."""
+    """Checks a record against its stored hashes and its place in the chain
+    (never reading the stored files: `verify_signoffs` does). Shows no personal
+    data: the work-order number, the time and the verdict. Throttled per client
+    address; the verdict is cached briefly."""
+    is_allowed, wait = _allowed(request)
+    if not is_allowed:
+        response = render(
+            request, "refusal.html", {"error": TooManyChecks()}, status=429
+        )
+        if wait:
+            response["Retry-After"] = str(math.ceil(wait))
+        return response
     sign_off = (
-        SignOff.objects.select_related("visit__work_order", "visit__technician")
+        SignOff.objects.select_related("visit__work_order")
         .filter(snapshot_sha256=record_sha256.lower())
         .first()
     )
     if sign_off is None:
         return render(request, "visits/verify.html", {"found": False}, status=404)
-    problems = signoff.verify_one(sign_off)
     return render(
         request,
         "visits/verify.html",
-        {"found": True, "sign_off": sign_off, "problems": problems},
+        {"found": True, "sign_off": sign_off, "problems": _verdict(sign_off)},
     )

@@ -682,13 +682,18 @@ def _frozen_photo_hashes(stored: dict) -> list[str]:
     return hashes
 
 
-def verify_record(sign_off: SignOff, *, previous_hash: str) -> list[str]:
+def verify_record(
+    sign_off: SignOff, *, previous_hash: str, rehash_files: bool
+) -> list[str]:
     """What no longer matches in one record, in words; empty when intact.
 
     Uses only what was frozen: the stored record text and its hashes, and the
-    stored files the record names (the signature and the photos), hashed again.
-    Rows edited after sign-off (the customer's language, the technician's name,
-    the work order's description) are not the record and are not compared."""
+    photos' recorded SHA-256 columns. With `rehash_files`, the stored files the
+    record names (the signature and the photos) are read and hashed again too:
+    the full check of `verify_signoffs`; without it nothing is read from disk
+    (the public page). Rows edited after sign-off (the customer's language, the
+    technician's name, the work order's description) are not the record and are
+    not compared."""
     problems = []
     if sha256_hex(sign_off.snapshot.encode()) != sign_off.snapshot_sha256:
         problems.append("the stored record text does not match its SHA-256")
@@ -699,11 +704,12 @@ def verify_record(sign_off: SignOff, *, previous_hash: str) -> list[str]:
         problems.append("the stored record is not valid JSON")
     if not isinstance(stored, dict):
         stored = {}
-    signature_sha256 = _file_sha256(sign_off.signature)
-    if signature_sha256 is None:
-        problems.append("the signature image is missing")
-    elif signature_sha256 != sign_off.signature_sha256:
-        problems.append("the signature image was changed")
+    if rehash_files:
+        signature_sha256 = _file_sha256(sign_off.signature)
+        if signature_sha256 is None:
+            problems.append("the signature image is missing")
+        elif signature_sha256 != sign_off.signature_sha256:
+            problems.append("the signature image was changed")
     if stored.get("signature_sha256") != sign_off.signature_sha256:
         problems.append("the signature hash in the record was changed")
     if sign_off.previous_chain_hash != previous_hash:
@@ -716,12 +722,17 @@ def verify_record(sign_off: SignOff, *, previous_hash: str) -> list[str]:
     if sign_off.chain_hash != expected_chain:
         problems.append("the chain hash does not match")
     photos: dict[str, list[Photo]] = {}
-    for photo in Photo.objects.filter(visit_id=sign_off.visit_id).order_by("id"):
+    visit_photos = Photo.objects.filter(visit_id=sign_off.visit_id).order_by("id")
+    if not rehash_files:
+        visit_photos = visit_photos.only("id", "sha256")
+    for photo in visit_photos:
         photos.setdefault(photo.sha256, []).append(photo)
     for photo_sha256 in _frozen_photo_hashes(stored):
         short = str(photo_sha256)[:12]
         if photo_sha256 not in photos:
             problems.append(f"photo {short} named in the record is missing")
+            continue
+        if not rehash_files:
             continue
         for photo in photos[photo_sha256]:
             if _file_sha256(photo.image) != photo_sha256:
@@ -730,7 +741,10 @@ def verify_record(sign_off: SignOff, *, previous_hash: str) -> list[str]:
 
 
 def verify_one(sign_off: SignOff) -> list[str]:
-    """One record checked against the record before it, for the public page."""
+    """One record checked against the record before it, for the public page:
+    from the stored digests only (two queries, no file opened), so that anyone
+    may ask cheaply. The files themselves are hashed again by `verify_all`
+    (`manage.py verify_signoffs`)."""
     problems = []
     previous = SignOff.objects.filter(number=sign_off.number - 1).first()
     if previous is not None:
@@ -739,7 +753,10 @@ def verify_one(sign_off: SignOff) -> list[str]:
         previous_hash = SignOffChainHead.GENESIS_HASH
         if sign_off.number > 1:
             problems.append(f"record {sign_off.number - 1} before it is missing")
-    return [*problems, *verify_record(sign_off, previous_hash=previous_hash)]
+    return [
+        *problems,
+        *verify_record(sign_off, previous_hash=previous_hash, rehash_files=False),
+    ]
 
 
 def verify_all() -> tuple[int, list[Problem]]:
@@ -760,7 +777,9 @@ def verify_all() -> tuple[int, list[Problem]]:
                     f"records {expected_number} to {sign_off.number - 1} are missing",
                 )
             )
-        for what in verify_record(sign_off, previous_hash=previous_hash):
+        for what in verify_record(
+            sign_off, previous_hash=previous_hash, rehash_files=True
+        ):
             problems.append(
                 Problem(sign_off.number, sign_off.visit.work_order.number, what)
             )

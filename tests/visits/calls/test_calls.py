@@ -441,6 +441,61 @@ def test_a_replayed_webhook_answers_the_same_and_changes_nothing(client, visit):
     assert CallWebhook.objects.filter(kind="gather").count() == 1
 
 
+def test_callbacks_without_a_call_sid_for_two_calls_each_get_their_own_menu(
+    client, visit
+):
+    """The issue's scenario: the replay key was the provider's CallSid alone, so
+    a second call's callback without one was answered with the first call's."""
+    reminder = placed(visit)
+    follow_up = placed(visit, purpose="follow_up")
+
+    first = twilio_fake.signed_post(client, f"/calls/twilio/{reminder.pk}/voice/", {})
+    second = twilio_fake.signed_post(client, f"/calls/twilio/{follow_up.pk}/voice/", {})
+
+    assert f"/calls/twilio/{reminder.pk}/gather/confirm/1/" in first.content.decode()
+    assert f"/calls/twilio/{follow_up.pk}/gather/rating/1/" in second.content.decode()
+    assert sorted(CallWebhook.objects.values_list("call_id", flat=True)) == sorted(
+        [reminder.pk, follow_up.pk]
+    )
+
+
+def test_keypad_answers_without_a_call_sid_for_two_calls_are_both_recorded(
+    client, visit
+):
+    one = placed(visit, purpose="follow_up")
+    other = Call.objects.create(
+        visit=visit,
+        purpose="follow_up",
+        due_at=timezone.now(),
+        to_phone="13900000001",
+        language="zh-hans",
+        state="placed",
+    )
+
+    twilio_fake.signed_post(
+        client, f"/calls/twilio/{one.pk}/gather/rating/1/", {"Digits": "5"}
+    )
+    twilio_fake.signed_post(
+        client, f"/calls/twilio/{other.pk}/gather/rating/1/", {"Digits": "2"}
+    )
+
+    assert Call.objects.get(pk=one.pk).rating == 5
+    assert Call.objects.get(pk=other.pk).rating == 2
+
+
+def test_a_replay_without_a_call_sid_for_the_same_call_changes_nothing(client, visit):
+    call = placed(visit, purpose="follow_up")
+    path = f"/calls/twilio/{call.pk}/gather/rating/1/"
+
+    first = twilio_fake.signed_post(client, path, {"Digits": "2"})
+    replay = twilio_fake.signed_post(client, path, {"Digits": "2"})
+
+    assert replay.status_code == 200
+    assert replay.content == first.content
+    assert CallWebhook.objects.filter(call=call, kind="gather").count() == 1
+    assert Call.objects.get(pk=call.pk).rating == 2
+
+
 def test_a_low_rating_opens_a_complaint_with_its_clocks(client, visit):
     call = placed(visit, purpose="follow_up")
 

@@ -511,17 +511,12 @@ def test_the_public_verification_page_checks_a_receipt(api, client, done_visit):
     record = SignOff.objects.get()
 
     intact = client.get(f"/verify/{record.snapshot_sha256}/", HTTP_ACCEPT_LANGUAGE="en")
-    with open(record.signature.path, "r+b") as stream:
-        data = bytearray(stream.read())
-        data[-20] ^= 1
-        stream.seek(0)
-        stream.write(data)
-    broken = client.get(f"/verify/{record.snapshot_sha256}/", HTTP_ACCEPT_LANGUAGE="en")
     unknown = client.get(f"/verify/{'a' * 64}/")
 
+    # What the page reports when a record is tampered with:
+    # tests/visits/signoffs/test_verification.py.
     assert "are intact" in intact.text
     assert done_visit.work_order.customer_phone not in intact.text
-    assert "the signature image was changed" in broken.text
     assert unknown.status_code == 404
 
 

@@ -3,10 +3,12 @@ later edits never fail it), and every kind of tampering is reported by record
 and by what is wrong, by `verify_signoffs` and by the public verify page."""
 
 import io
+import os
 from contextlib import contextmanager
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from pypdf import PdfReader
@@ -222,10 +224,12 @@ def test_one_altered_byte_of_a_photo_is_reported(client, chain):
 
     is_intact, output = verify_output()
 
+    # The command reads the files; the public page compares stored digests
+    # only (test_the_verify_page_answers_from_stored_digests_without_files).
     what = f"photo {photo.id} ({photo.sha256[:12]}) was changed or is missing"
     assert not is_intact
     assert line(record, what) in output
-    assert what in page(client, record)
+    assert what not in page(client, record)
 
 
 def test_a_photo_named_in_the_record_that_is_gone_is_reported(client, chain):
@@ -247,9 +251,10 @@ def test_one_altered_byte_of_the_signature_is_reported(client, chain):
 
     is_intact, output = verify_output()
 
+    # Only the command reads the signature file (the page never opens a file).
     assert not is_intact
     assert line(record, "the signature image was changed") in output
-    assert "the signature image was changed" in page(client, record)
+    assert "the signature image was changed" not in page(client, record)
 
 
 def test_an_altered_frozen_field_is_reported(client, chain):
@@ -296,3 +301,74 @@ def test_a_work_order_description_is_capped_at_two_thousand_characters(
 
     assert response.status_code == status
     assert WorkOrder.objects.count() == (1 if status == 201 else 0)
+
+
+# --- The public page: cheap, cached and throttled ------------------------------------
+
+
+def test_the_verify_page_answers_from_stored_digests_without_files(
+    client, chain, django_assert_num_queries
+):
+    # Given a record whose photo and signature files are gone from disk
+    record = chain[1]
+    photo = Photo.objects.filter(visit=record.visit).order_by("id").first()
+    os.rename(photo.image.path, photo.image.path + ".gone")
+    os.rename(record.signature.path, record.signature.path + ".gone")
+
+    # When the page is asked: the record, the record before it, the photos' digests
+    with django_assert_num_queries(3):
+        text = page(client, record)
+
+    # Then it answers from the stored digests, while the full check reads the files
+    is_intact, output = verify_output()
+    assert "are intact" in text
+    assert not is_intact
+    assert line(record, "the signature image is missing") in output
+    what = f"photo {photo.id} ({photo.sha256[:12]}) was changed or is missing"
+    assert line(record, what) in output
+
+
+def test_the_verify_pages_verdict_is_kept_for_a_while(
+    client, chain, settings, django_assert_num_queries
+):
+    settings.VERIFY_PAGE_CACHE_SECONDS = 60
+    record = chain[0]
+    assert "are intact" in page(client, record)
+    photo = Photo.objects.filter(visit=record.visit).order_by("id").first()
+    Photo.objects.filter(pk=photo.pk).update(sha256="0" * 64)
+
+    with django_assert_num_queries(1):  # the record only: the verdict is cached
+        text = page(client, record)
+
+    assert "are intact" in text
+    cache.clear()
+    assert f"photo {photo.sha256[:12]} named in the record is missing" in page(
+        client, record
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "Too many"), ("zh-hans", "过多")]
+)
+def test_the_verify_page_is_throttled_per_client_address(
+    client, chain, settings, language, words
+):
+    settings.VERIFY_PAGE_THROTTLE_RATE = "3/min"
+    path = f"/verify/{chain[0].snapshot_sha256}/"
+    statuses = [
+        client.get(path, HTTP_ACCEPT_LANGUAGE=language).status_code for _ in range(3)
+    ]
+
+    refused = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+    rotated = client.get(
+        path, HTTP_ACCEPT_LANGUAGE=language, HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+    elsewhere = client.get(path, REMOTE_ADDR="198.51.100.7")
+
+    assert statuses == [200, 200, 200]
+    assert refused.status_code == 429
+    assert words in refused.text
+    assert int(refused["Retry-After"]) > 0
+    assert refused.has_header("Content-Security-Policy")
+    assert rotated.status_code == 429  # a header the client sets is not its address
+    assert elsewhere.status_code == 200
