@@ -25,6 +25,7 @@ CORRUPT = "photo_corrupt"
 EXPECTED: dict[str, str | tuple[int, int]] = {
     # Bombs: every side checked before decoding, then the pixel count.
     "bomb-png-1x50000000-wide.png": SIDE,
+    "bomb-png-1x25000000-wide.png": SIDE,
     "bomb-png-50000000x1-tall.png": SIDE,
     "bomb-png-20000x2500-rgb.png": SIDE,
     "bomb-jpeg-65500x8-wide.jpg": SIDE,
