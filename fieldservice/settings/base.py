@@ -278,7 +278,7 @@ MIDDLEWARE.insert(
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "fieldservice.inputs.JSONParser",
     "rest_framework.parsers.FormParser",
-    "rest_framework.parsers.MultiPartParser",
+    "fieldservice.inputs.MultiPartParser",
 ]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, the Celery worker and beat write to one file at once:

@@ -20,7 +20,7 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -541,7 +541,13 @@ class PhotoInputSerializer(serializers.Serializer):
 
 
 class PhotoListCreateApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
-    parser_classes = [MultiPartParser, FormParser, inputs.JSONParser]
+    parser_classes = [inputs.MultiPartParser, FormParser, inputs.JSONParser]
+
+    @property
+    def max_upload_body_bytes(self) -> int:
+        """The photo and the few fields beside it: a larger body is refused
+        (413) before any of it is read."""
+        return settings.PHOTO_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
     def check_permissions(self, request):
         """Who may add a photo is known from the URL alone: refuse the others

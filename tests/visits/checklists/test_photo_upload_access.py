@@ -163,3 +163,86 @@ def test_the_longest_side_follows_the_setting(api, technician, working_visit, se
 
     assert response.status_code == 400
     assert response.json()["code"] == "photo_side_too_long"
+
+
+# --- The body is not even parsed for a stranger --------------------------------
+
+
+@pytest.fixture
+def multipart_parses(monkeypatch) -> list:
+    """Every multipart body Django parses, counted at its boundary."""
+    from django.http import multipartparser
+
+    calls: list = []
+    real_parse = multipartparser.MultiPartParser.parse
+
+    def counting_parse(self):
+        calls.append(self)
+        return real_parse(self)
+
+    monkeypatch.setattr(multipartparser.MultiPartParser, "parse", counting_parse)
+    return calls
+
+
+def test_a_customers_upload_is_not_even_parsed(
+    api, working_visit, customer_user, multipart_parses
+):
+    working_visit.work_order.customer = customer_user.customer
+    working_visit.work_order.save(update_fields=["customer"])
+
+    response = api.as_user(customer_user).post(
+        f"/api/v1/visits/{working_visit.id}/photos/",
+        {"file": upload(BOMB, (CORPUS / BOMB).read_bytes())},
+        format="multipart",
+        HTTP_IDEMPOTENCY_KEY="3f7c9a1e-0000-4000-8000-000000000001",
+    )
+
+    assert response.status_code == 403
+    assert multipart_parses == []
+
+
+def test_an_anonymous_upload_is_not_even_parsed(api, working_visit, multipart_parses):
+    api.credentials()
+
+    response = api.post(
+        f"/api/v1/visits/{working_visit.id}/photos/",
+        {"file": upload(BOMB, (CORPUS / BOMB).read_bytes())},
+        format="multipart",
+    )
+
+    assert response.status_code == 401
+    assert multipart_parses == []
+
+
+def test_the_technicians_upload_is_parsed_once(
+    api, technician, working_visit, multipart_parses
+):
+    response = post_photo(api, technician, working_visit, file=upload())
+
+    assert response.status_code == 201
+    assert len(multipart_parses) == 1
+
+
+def test_a_body_declared_larger_than_a_photo_is_a_413_unread(
+    api, technician, working_visit, multipart_parses, settings, media_root
+):
+    settings.PHOTO_MAX_BYTES = 1000
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = post_photo(api, technician, working_visit, file=upload(data=b"x" * 3000))
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert multipart_parses == []
+    assert not Photo.objects.exists()
+    assert files_in(media_root) == []
+
+
+def test_a_nul_character_in_an_uploads_field_is_still_a_400(
+    api, technician, working_visit
+):
+    response = post_photo(api, technician, working_visit, file=upload(), item="1\x00")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "nul_character"
+    assert not Photo.objects.exists()
