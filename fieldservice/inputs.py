@@ -270,7 +270,11 @@ class MultiPartParser(parsers.MultiPartParser):
             except ValueError:
                 declared = 0
             if declared > limit:
-                raise RequestTooLarge()
+                raise RequestTooLarge(
+                    _("The upload is larger than %(megabytes)s MB.")
+                    % {"megabytes": f"{limit / 1_048_576:.3g}"},
+                    extra={"max_bytes": limit},
+                )
         try:
             parsed = super().parse(stream, media_type, parser_context)
         except RequestDataTooBig as error:

@@ -233,6 +233,7 @@ def test_a_body_declared_larger_than_a_photo_is_a_413_unread(
 
     assert response.status_code == 413
     assert response.json()["code"] == "request_too_large"
+    assert response.json()["max_bytes"] == 2000
     assert multipart_parses == []
     assert not Photo.objects.exists()
     assert files_in(media_root) == []
