@@ -39,7 +39,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "photo.json"
 MB = 1024 * 1024
-LIMITS = {"max_bytes": 15 * MB, "max_pixels": 50_000_000}
+LIMITS = {"max_bytes": 15 * MB, "max_pixels": 50_000_000, "max_side_pixels": 12_000}
 TARGET_MILLISECONDS = 300
 TARGET_EXTRA_PEAK_MB = 150
 PHOTO_SIZE = (4000, 3000)

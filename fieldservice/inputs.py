@@ -7,6 +7,10 @@ refused here, for every view at once:
 
 - `RefuseUnreadableInputMiddleware`: the URL path, the query string, the
   headers and form bodies (NUL characters), and bodies over the size limit;
+  but not multipart bodies on the API, which only the view's parser reads;
+- `MultiPartParser`: NUL characters in a multipart body's fields and file
+  names, and a body declared larger than the view takes, read only once the
+  view has authenticated the caller and checked their permission;
 - `JSONParser`: NUL anywhere in a JSON document, `NaN`/`Infinity`, numbers
   that overflow, a body over the size limit;
 - `DateTimeField`/`DateField` and `check_supported_date`: dates and times
@@ -92,6 +96,15 @@ def _is_form(request: HttpRequest) -> bool:
     )
 
 
+def _is_api_upload(request: HttpRequest) -> bool:
+    """A multipart body on the API: left to the view's parser (MultiPartParser
+    below), which runs after authentication and the permission checks, so a
+    stranger's upload is never parsed, let alone written to a temporary file."""
+    return request.path.startswith(API_PREFIX) and (
+        request.content_type == "multipart/form-data"
+    )
+
+
 def refusal_for(request: HttpRequest, error: ApplicationError) -> HttpResponse:
     """The refusal as JSON on the API, as a plain page elsewhere."""
     if request.path.startswith(API_PREFIX):
@@ -156,7 +169,11 @@ class RefuseUnreadableInputMiddleware:
         if _query_dict_has_nul(request.GET):
             raise InputHasNul()
         _check_date_parts(request)
-        if _is_form(request) and request.method not in ("GET", "HEAD"):
+        if (
+            _is_form(request)
+            and request.method not in ("GET", "HEAD")
+            and not _is_api_upload(request)
+        ):
             try:
                 has_nul = _query_dict_has_nul(request.POST) or any(
                     contains_nul(upload.name or "")
@@ -231,6 +248,46 @@ class JSONParser(parsers.JSONParser):
         if contains_nul(data):
             raise InputHasNul()
         return data
+
+
+# --- Multipart ---------------------------------------------------------------
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """DRF's multipart parser, refusing what the middleware refuses elsewhere
+    (NUL characters in a field or a file name: 400; too many fields: 400) and,
+    before reading anything, a body declared larger than the view's
+    `max_upload_body_bytes` (413). Django streams uploads to temporary files
+    without any bound of its own."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        request = parser_context.get("request")
+        limit = getattr(parser_context.get("view"), "max_upload_body_bytes", None)
+        if limit is not None and request is not None:
+            try:
+                declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                declared = 0
+            if declared > limit:
+                raise RequestTooLarge(
+                    _("The upload is larger than %(megabytes)s MB.")
+                    % {"megabytes": f"{limit / 1_048_576:.3g}"},
+                    extra={"max_bytes": limit},
+                )
+        try:
+            parsed = super().parse(stream, media_type, parser_context)
+        except RequestDataTooBig as error:
+            raise RequestTooLarge() from error
+        except TooManyFieldsSent as error:
+            raise MalformedInput(str(error)) from error
+        if _query_dict_has_nul(parsed.data) or any(
+            contains_nul(upload.name or "")
+            for _name, uploads in parsed.files.lists()
+            for upload in uploads
+        ):
+            raise InputHasNul()
+        return parsed
 
 
 # --- Dates and times ---------------------------------------------------------

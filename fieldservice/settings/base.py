@@ -299,7 +299,7 @@ MIDDLEWARE.insert(
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "fieldservice.inputs.JSONParser",
     "rest_framework.parsers.FormParser",
-    "rest_framework.parsers.MultiPartParser",
+    "fieldservice.inputs.MultiPartParser",
 ]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, the Celery worker and beat write to one file at once:
@@ -407,6 +407,9 @@ LOGGING = {
 # --- Photo evidence ------------------------------------------------------------
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
+# Longest side of a photo, checked before decoding: 1 x 50,000,000 is within the
+# pixel count yet ties a worker up. A 50-megapixel phone photo is 8160 x 6120.
+PHOTO_MAX_SIDE_PIXELS = env.int("PHOTO_MAX_SIDE_PIXELS", default=12_000)
 # How far ahead of the server's clock a phone's capture time may be
 # (docs/rules.md#evidence-after-arrival): later than that, the phone's clock is wrong.
 EVIDENCE_CLOCK_SKEW_SECONDS = env.int("EVIDENCE_CLOCK_SKEW_SECONDS", default=300)

@@ -20,7 +20,7 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -30,7 +30,7 @@ from fieldservice.device_time import DeviceClock, DeviceClockMixin
 from fieldservice.errors import ApplicationError, error_body
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from fieldservice.idempotency.services import HEADER, Outcome, fingerprint, run_once
-from visits.checklists import selectors, services
+from visits.checklists import policies, selectors, services
 from visits.checklists.models import Photo, VisitChecklistItem
 from visits.checklists.services import PreconditionFailed
 from visits.lifecycle.api import VisitOutputSerializer
@@ -525,6 +525,15 @@ class ChecklistBatchApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
         }
 
 
+def photo_limits() -> dict[str, int]:
+    """The bounds every photo upload is held to (settings), as photo_add takes them."""
+    return {
+        "max_bytes": settings.PHOTO_MAX_BYTES,
+        "max_pixels": settings.PHOTO_MAX_PIXELS,
+        "max_side_pixels": settings.PHOTO_MAX_SIDE_PIXELS,
+    }
+
+
 class PhotoInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG or PNG; metadata is removed.")
     item = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -532,7 +541,22 @@ class PhotoInputSerializer(serializers.Serializer):
 
 
 class PhotoListCreateApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
-    parser_classes = [MultiPartParser, FormParser, inputs.JSONParser]
+    parser_classes = [inputs.MultiPartParser, FormParser, inputs.JSONParser]
+
+    @property
+    def max_upload_body_bytes(self) -> int:
+        """The photo and the few fields beside it: a larger body is refused
+        (413) before any of it is read."""
+        return settings.PHOTO_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    def check_permissions(self, request):
+        """Who may add a photo is known from the URL alone: refuse the others
+        here, before anything (the Idempotency-Key fingerprint included) reads
+        the body, so a stranger's upload is never looked at."""
+        super().check_permissions(request)
+        if request.method == "POST":
+            visit = visible_visit_or_404(request.user, self.kwargs["pk"])
+            policies.require_checklist_writer(request.user, visit)
 
     @extend_schema(responses=PhotoOutputSerializer(many=True))
     def get(self, request, pk: int):
@@ -558,8 +582,7 @@ class PhotoListCreateApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
             upload=data["file"],
             item=item,
             captured_at=self.device_clock.correct(data["captured_at"]),
-            max_bytes=settings.PHOTO_MAX_BYTES,
-            max_pixels=settings.PHOTO_MAX_PIXELS,
+            **photo_limits(),
         )
         return Response(
             PhotoOutputSerializer(photo).data, status=status.HTTP_201_CREATED

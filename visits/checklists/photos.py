@@ -1,7 +1,13 @@
 """Photo evidence made safe to store and show: pure image processing.
 
 An upload is checked for size, for format (by content, never by name or
-declared type) and for pixel count before anything is decoded. What is stored
+declared type), for pixel count and for the length of each side before
+anything is decoded: an image one pixel high and fifty million wide is within
+any pixel count yet costs seconds and hundreds of megabytes to decode and
+resize. A JPEG is decoded at reduced scale (libjpeg's draft mode); a PNG, which
+cannot be, is reduced by whole factors right after its bounded decode, before
+anything copies it. Pillow's PNG text-chunk limits are lowered too, since no
+text is kept. What is stored
 is a fresh JPEG display copy and a thumbnail, upright, in sRGB, without any
 metadata: no EXIF (so no GPS position of the customer's home), no ICC profile,
 no comments.
@@ -17,7 +23,7 @@ from functools import cache
 from typing import BinaryIO
 
 from django.utils.translation import gettext_lazy as _
-from PIL import ExifTags, Image, ImageCms
+from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from fieldservice.errors import ApplicationError
 
@@ -31,6 +37,14 @@ _WHITE = (255, 255, 255)
 # What Pillow raises for bad image data, besides its decompression-bomb guard.
 _BROKEN_DATA_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
 _BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+# PNG text chunks (tEXt, zTXt, iTXt) are read while the header is opened, before
+# any check of ours, and a compressed one expands a thousandfold. Pillow allows
+# 1 MB per chunk and 64 MB in all; nothing here keeps text, so a little is
+# plenty (phones and editors write a few kilobytes of XMP). Over the limit,
+# Pillow raises ValueError while opening: a refusal as damaged.
+PngImagePlugin.MAX_TEXT_CHUNK = 256 * 1024
+PngImagePlugin.MAX_TEXT_MEMORY = 1024 * 1024
 
 # EXIF orientation -> the transposition that makes the image upright, as in
 # ImageOps.exif_transpose.
@@ -58,6 +72,7 @@ class PhotoProblem(enum.StrEnum):
     TOO_LARGE = "photo_too_large"
     UNSUPPORTED_FORMAT = "photo_unsupported_format"
     TOO_MANY_PIXELS = "photo_too_many_pixels"
+    SIDE_TOO_LONG = "photo_side_too_long"
     CORRUPT = "photo_corrupt"
 
 
@@ -94,6 +109,7 @@ def process_photo(
     *,
     max_bytes: int,
     max_pixels: int,
+    max_side_pixels: int,
     display_long_side: int = 1600,
     thumbnail_long_side: int = 320,
     quality: int = 85,
@@ -107,6 +123,7 @@ def process_photo(
     with _open(data) as image:
         stored_size = image.size
         _check_pixel_count(stored_size, max_pixels)
+        _check_sides(stored_size, max_side_pixels)
         source_format = "JPEG" if image.format in _JPEG_FORMATS else "PNG"
         if source_format == "JPEG":
             # Let libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the display
@@ -115,7 +132,9 @@ def process_photo(
         _decode(image)
         icc_profile = image.info.get("icc_profile")
         transposition = _upright_transposition(image)
-        upright = image.transpose(transposition) if transposition else image
+        # Reduced before it is turned, so no full-size copy is ever made.
+        reduced = _reduced(_resizable(image), display_long_side)
+        upright = reduced.transpose(transposition) if transposition else reduced
 
     if transposition in _SWAPS_SIDES:
         source_width, source_height = stored_size[1], stored_size[0]
@@ -123,7 +142,7 @@ def process_photo(
         source_width, source_height = stored_size
 
     display_size = _fit_within((source_width, source_height), display_long_side)
-    display = _resized(_resizable(upright), display_size)
+    display = _resized(upright, display_size)
     display = _in_srgb(_flattened(display), icc_profile)
     # As Image.thumbnail does: a box reduction to twice the size, then Lanczos.
     thumbnail = _resized(
@@ -193,6 +212,26 @@ def _check_pixel_count(size: tuple[int, int], max_pixels: int) -> None:
     width, height = size
     if width * height > max_pixels:
         raise _too_many_pixels(max_pixels)
+
+
+def _check_sides(size: tuple[int, int], max_side_pixels: int) -> None:
+    if max(size) > max_side_pixels:
+        raise PhotoRejected(
+            _("The photo is more than %(pixels)s pixels wide or high.")
+            % {"pixels": max_side_pixels},
+            code=PhotoProblem.SIDE_TOO_LONG,
+            extra={"max_side_pixels": max_side_pixels},
+        )
+
+
+def _reduced(image: Image.Image, long_side: int) -> Image.Image:
+    """The image shrunk by the largest whole factor that keeps its long side
+    at least `long_side` (a box filter, cheap): what is left to resize is at
+    most twice the display size."""
+    factor = max(image.size) // long_side
+    if factor < 2:
+        return image
+    return image.reduce(factor)
 
 
 def _decode(image: Image.Image) -> None:

@@ -298,16 +298,27 @@ def photo_add(
     captured_at: datetime | None = None,
     max_bytes: int,
     max_pixels: int,
+    max_side_pixels: int,
 ) -> Photo:
     """Stores photo evidence for the visit or one of its items, re-encoded so no
     metadata survives. The same picture sent twice for the same item is stored
-    once (the second call returns the first photo)."""
+    once (the second call returns the first photo).
+
+    Who may add it is checked before the upload is read: decoding is the costly
+    part and must not be open to someone who may not add photos."""
     if captured_at is not None and timezone.is_naive(captured_at):
         raise InvalidInput(
             _("The capture time must include a time zone."), code="naive_datetime"
         )
+    # Checked again under the lock; this one keeps the decoder from strangers.
+    policies.require_checklist_writer(by, visit)
     # Decoding is the slow part; do it before taking the visit's lock.
-    processed = process_photo(upload, max_bytes=max_bytes, max_pixels=max_pixels)
+    processed = process_photo(
+        upload,
+        max_bytes=max_bytes,
+        max_pixels=max_pixels,
+        max_side_pixels=max_side_pixels,
+    )
     visit = _lock_for_answers(visit, by)
     if item is not None and item.visit_id != visit.pk:
         raise InvalidInput(_("This item is not on this visit's checklist."))

@@ -16,6 +16,8 @@ import hashlib
 import io
 import json
 import secrets
+import struct
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -55,6 +57,9 @@ from visits.signoffs.models import (
 FORMAT = "fieldservice.signoff/1"
 SIGNATURE_MAX_BYTES = 512 * 1024
 SIGNATURE_MAX_PIXELS = 4_000_000
+# A signing pad is a phone or tablet screen at up to 3 device pixels per CSS
+# pixel; 1 x 4,000,000 is within the pixel count but no pad.
+SIGNATURE_MAX_SIDE_PIXELS = 4_000
 
 # What the customer is asked to confirm or contest, for the checklist items the
 # visit has (and, for the shoe covers, only where they were required).
@@ -303,18 +308,33 @@ def check_signature(png: bytes) -> None:
         raise InvalidInput(
             _("The signature image is too large."), code="signature_too_large"
         )
+    too_large = InvalidInput(
+        _("The signature image is too large."), code="signature_too_large"
+    )
     try:
+        # Opening reads the header only; the size is checked before decoding.
         with Image.open(io.BytesIO(png), formats=["PNG"]) as image:
             width, height = image.size
-            if width * height > SIGNATURE_MAX_PIXELS:
-                raise InvalidInput(
-                    _("The signature image is too large."), code="signature_too_large"
-                )
+            if (
+                width * height > SIGNATURE_MAX_PIXELS
+                or max(width, height) > SIGNATURE_MAX_SIDE_PIXELS
+            ):
+                raise too_large
             image.load()
             gray = (
                 image.convert("LA") if "A" in image.getbands() else image.convert("L")
             )
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise too_large from error
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        struct.error,
+        zlib.error,
+    ) as error:
         raise InvalidInput(
             _("The signature must be a PNG image."), code="signature_invalid"
         ) from error

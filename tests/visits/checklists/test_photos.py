@@ -17,7 +17,7 @@ from PIL import ExifTags, Image, ImageCms, ImageFile
 from visits.checklists.photos import PhotoRejected, process_photo
 
 MB = 1024 * 1024
-LIMITS = {"max_bytes": 15 * MB, "max_pixels": 50_000_000}
+LIMITS = {"max_bytes": 15 * MB, "max_pixels": 50_000_000, "max_side_pixels": 12_000}
 RED = (255, 0, 0)
 WHITE = (255, 255, 255)
 CAMERA_MAKE = "AcmeCam-Evidence-X100"
@@ -368,6 +368,7 @@ def test_the_pixel_limit_is_checked_from_the_header_before_decoding(monkeypatch)
             io.BytesIO(png_with_header_size(8000, 8000)),
             max_bytes=15 * MB,
             max_pixels=63_999_999,
+            max_side_pixels=12_000,
         )
 
     assert refused.value.code == "photo_too_many_pixels"
@@ -392,7 +393,9 @@ def test_pillows_decompression_bomb_warning_raised_as_error_is_a_pixel_refusal()
 def test_exactly_max_pixels_is_accepted():
     upload = encoded(photographic((100, 80)), "JPEG")
 
-    photo = process_photo(io.BytesIO(upload), max_bytes=MB, max_pixels=8000)
+    photo = process_photo(
+        io.BytesIO(upload), max_bytes=MB, max_pixels=8000, max_side_pixels=100
+    )
 
     assert (photo.width, photo.height) == (100, 80)
 
@@ -458,7 +461,9 @@ def test_exactly_max_bytes_is_accepted(with_declared_size):
     content = encoded(photographic((64, 48)), "JPEG")
     upload = as_upload(content, with_declared_size=with_declared_size)
 
-    photo = process_photo(upload, max_bytes=len(content), max_pixels=10_000)
+    photo = process_photo(
+        upload, max_bytes=len(content), max_pixels=10_000, max_side_pixels=100
+    )
 
     assert (photo.width, photo.height) == (64, 48)
 
@@ -469,7 +474,9 @@ def test_one_byte_more_than_max_bytes_is_refused(with_declared_size):
     upload = as_upload(content, with_declared_size=with_declared_size)
 
     with pytest.raises(PhotoRejected) as refused:
-        process_photo(upload, max_bytes=len(content) - 1, max_pixels=10_000)
+        process_photo(
+            upload, max_bytes=len(content) - 1, max_pixels=10_000, max_side_pixels=100
+        )
 
     assert refused.value.code == "photo_too_large"
 
@@ -503,3 +510,58 @@ def test_the_same_upload_gives_the_same_files_and_hash_twice():
     assert first.sha256 == second.sha256
     assert first.display == second.display
     assert first.thumbnail == second.thumbnail
+
+
+# --- Reduced decoding -----------------------------------------------------------
+
+
+def test_a_large_png_is_reduced_before_it_is_turned_upright(monkeypatch):
+    """A PNG cannot be decoded at reduced scale; it is reduced by a whole factor
+    right after decoding, so no full-size copy is turned or converted."""
+    turned_sizes = []
+    real_transpose = Image.Image.transpose
+
+    def recording_transpose(self, method):
+        turned_sizes.append(self.size)
+        return real_transpose(self, method)
+
+    monkeypatch.setattr(Image.Image, "transpose", recording_transpose)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    upload = encoded(Image.new("RGB", (4000, 3000), RED), "PNG", exif=exif)
+
+    photo = process_photo(io.BytesIO(upload), **LIMITS)
+
+    # 4000 // 1600 = 2: turned at half size, then resized to the display.
+    assert turned_sizes == [(2000, 1500)]
+    assert (photo.width, photo.height) == (1200, 1600)
+    assert (photo.source_width, photo.source_height) == (3000, 4000)
+
+
+def test_a_png_one_pixel_high_and_longer_than_the_longest_side_is_refused_unread(
+    monkeypatch,
+):
+    def refuse_to_decode(self):
+        raise AssertionError("decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse_to_decode)
+
+    assert (
+        refusal_code(png_with_header_size(50_000_000, 1), max_pixels=50_000_000)
+        == "photo_side_too_long"
+    )
+    assert (
+        refusal_code(png_with_header_size(1, 12_001), max_side_pixels=12_000)
+        == "photo_side_too_long"
+    )
+
+
+def test_exactly_the_longest_side_is_accepted():
+    upload = encoded(photographic((100, 80)), "JPEG")
+
+    photo = process_photo(
+        io.BytesIO(upload), max_bytes=MB, max_pixels=8000, max_side_pixels=100
+    )
+
+    assert photo.source_width == 100
+    assert refusal_code(upload, max_side_pixels=99) == "photo_side_too_long"

@@ -80,6 +80,7 @@ def answer_checklist(visit, *, stages=None, with_optional=True) -> None:
                 item=item,
                 max_bytes=settings.PHOTO_MAX_BYTES,
                 max_pixels=settings.PHOTO_MAX_PIXELS,
+                max_side_pixels=settings.PHOTO_MAX_SIDE_PIXELS,
             )
             continue
         value = (
