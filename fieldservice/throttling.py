@@ -49,6 +49,14 @@ class ScopedRateThrottle(throttling.ScopedRateThrottle):
     def get_ident(self, request) -> str:
         return client_address(request)
 
+    def get_cache_key(self, request, view) -> str:
+        # Always the client's address, also for a signed-in caller (DRF would
+        # key those on the user): guessing is counted where it comes from.
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": self.get_ident(request),
+        }
+
     def allow_request(self, request, view) -> bool:
         try:
             return super().allow_request(request, view)

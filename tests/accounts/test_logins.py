@@ -116,6 +116,19 @@ def test_rotating_x_forwarded_for_does_not_reset_the_throttle(api, settings):
     assert not Token.objects.exists()
 
 
+def test_a_signed_in_caller_shares_the_throttle_of_its_address(api, settings):
+    settings.AXES_FAILURE_LIMIT = 100  # the throttle alone
+    TechnicianFactory(username="zhang")
+    answers = [token_sign_in(api, "zhang", "wrong").status_code for _ in range(10)]
+
+    # The same address, now signed in with a token of its own.
+    from_a_session = token_sign_in(api.as_user(TechnicianFactory()), "zhang", PASSWORD)
+
+    assert answers == [400] * 10
+    assert from_a_session.status_code == 429
+    assert from_a_session.json()["code"] == "throttled"
+
+
 def test_behind_one_proxy_the_throttle_counts_the_address_the_proxy_reports(
     api, settings
 ):
