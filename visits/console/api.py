@@ -320,7 +320,6 @@ class CandidatesApi(APIView):
     @extend_schema(
         operation_id="booking_candidates",
         summary="Technicians for a wished window, ranked",
-        # A booking's first step: with the booking, under lifecycle.
         parameters=[InputSerializer],
         responses=OutputSerializer,
     )

@@ -30,8 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from visits.signoffs.documents import SANS
-from visits.signoffs.documents import _prepare_reportlab as prepare_fonts
+from visits.signoffs.documents import SANS, prepare_reportlab
 
 _ACCENT = colors.HexColor("#1F4E79")
 _RULE = colors.HexColor("#B7C4D1")
@@ -77,7 +76,7 @@ class ReviewDocument:
 
 def review_pdf(document: ReviewDocument) -> bytes:
     """The review as PDF bytes (A4 landscape), byte-stable for the same input."""
-    prepare_fonts()
+    prepare_reportlab()
     styles = _styles()
     buffer = io.BytesIO()
     page = landscape(A4)

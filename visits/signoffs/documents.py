@@ -316,7 +316,7 @@ _CHINESE_CANNOT_START_LINE = "\uff0c\u3002\u3001\uff1b\uff1a\uff1f\uff01\uff09\u
 
 
 @functools.cache
-def _prepare_reportlab() -> None:
+def prepare_reportlab() -> None:
     """Registers the embedded fonts and teaches reportlab's CJK line breaking the
     Chinese punctuation it lacks. Only adds to reportlab's global state."""
     for module in (reportlab_textsplit, reportlab_paragraph):
@@ -348,7 +348,7 @@ class _Styles:
     keeps Latin words whole, which suits the mixed text of a snapshot."""
 
     def __init__(self) -> None:
-        _prepare_reportlab()
+        prepare_reportlab()
         base = ParagraphStyle(
             "base", fontName=SANS, fontSize=9, leading=12.5, wordWrap="CJK"
         )
