@@ -6,9 +6,13 @@ plain Django views (`answers_refusals`) both answer with `error_body`.
 """
 
 import functools
+import sys
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
@@ -113,6 +117,44 @@ class ServerError(ApplicationError):
     default_detail = _("Something went wrong on our side; the error has been logged.")
 
 
+class DatabaseUnavailable(ApplicationError):
+    """The database could not be reached, or dropped the connection while the
+    request was served: its transaction was rolled back, so nothing of it was
+    written and the client may send it again."""
+
+    status_code = 503
+    code = "database_unavailable"
+    default_detail = _(
+        "The service is briefly unavailable; nothing was saved. Try again in a moment."
+    )
+
+
+# Seconds a client is asked to wait before sending a request again after a 503.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def _database_unavailable(request: HttpRequest) -> HttpResponse:
+    error = DatabaseUnavailable()
+    if request.path.startswith(API_PREFIX):
+        response = refusal_response(error)
+    else:
+        # No template: rendering one may read the session, from the database.
+        title = escape(gettext("Service unavailable"))
+        response = HttpResponse(
+            f"<!doctype html><title>{title}</title><h1>{title}</h1>"
+            f"<p>{escape(str(error.detail))}</p>",
+            status=error.status_code,
+        )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
+def _is_database_unreachable(exception: BaseException | None) -> bool:
+    """A failure to reach or keep the database connection (refused, dropped,
+    terminated by the server, already closed), not a bad query."""
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith(API_PREFIX):
         return refusal_response(ApplicationError(code="bad_request"))
@@ -120,6 +162,11 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Django calls this while it handles the uncaught exception (in any view,
+    DRF's included, or in a middleware), so sys.exc_info() is that exception: a
+    database out of reach is a 503 the client may retry, not a 500."""
+    if _is_database_unreachable(sys.exc_info()[1]):
+        return _database_unavailable(request)
     if request.path.startswith(API_PREFIX):
         return refusal_response(ServerError())
     return defaults.server_error(request)
