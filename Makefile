@@ -55,8 +55,14 @@ check: install-dev
 	$(VENV)/bin/lint-imports
 	DJANGO_SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SECRET_KEY=check $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
-	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
-		DJANGO_ALLOWED_HOSTS=fieldservice.example.com \
+	# The README's production variables (tests/fieldservice/test_deploy_check.py
+	# reads them from there), with the two HSTS variables decided.
+	env -u DJANGO_SETTINGS_MODULE DJANGO_DEBUG=0 \
+		DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		DJANGO_ALLOWED_HOSTS=fs.example.com \
+		DATABASE_URL=postgres://fieldservice:...@db:5432/fieldservice \
+		REDIS_URL=redis://redis:6379/0 DJANGO_BEHIND_TLS_PROXY=1 TRUSTED_PROXY_COUNT=1 \
+		SITE_URL=https://fs.example.com \
 		DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=1 DJANGO_SECURE_HSTS_PRELOAD=1 \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
