@@ -485,6 +485,14 @@ CELERY_BEAT_SCHEDULE["service-review-monthly"] = {
     "task": "visits.scorecard.service_review_generate_task",
     "schedule": crontab(day_of_month=1, hour=6, minute=0),
 }
+# A review asked for through the API whose task was lost (the broker was down
+# when it was sent) is sent again by beat once it has waited this long.
+SERVICE_REVIEW_LOST_MINUTES = 10
+SERVICE_REVIEW_RESEND_SECONDS = 300.0
+CELERY_BEAT_SCHEDULE["service-reviews-resend"] = {
+    "task": "visits.scorecard.service_reviews_resend_task",
+    "schedule": SERVICE_REVIEW_RESEND_SECONDS,
+}
 # --- Health: heartbeats of the Celery worker and beat ---------------------------
 # Beat sends a heartbeat task this often; /healthz reports the worker's and beat's
 # heartbeat ages, and /healthz/background answers 503 when either is older than

@@ -1,5 +1,6 @@
 """The monthly service review: asked for, then made (by the Celery task)."""
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -56,6 +57,29 @@ def service_review_request(
         },
     )
     return review
+
+
+def service_reviews_lost(
+    *, on_lost: Callable[[list[date]], None], now: datetime | None = None
+) -> list[date]:
+    """Hands `on_lost` the months whose review was asked for more than
+    SERVICE_REVIEW_LOST_MINUTES ago and is still not made: its task was lost
+    (the broker was down when it was sent, or it failed), so the task module
+    sends it again. Generating is idempotent: a review whose task was only slow
+    is made twice, into one row and one file."""
+    now = now or timezone.now()
+    months = list(
+        ServiceReview.objects.filter(
+            state=ServiceReviewState.PENDING,
+            requested_at__lt=now
+            - timedelta(minutes=settings.SERVICE_REVIEW_LOST_MINUTES),
+        )
+        .order_by("month")
+        .values_list("month", flat=True)
+    )
+    if months:
+        on_lost(months)
+    return months
 
 
 def service_review_generate(
