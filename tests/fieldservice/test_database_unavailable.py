@@ -35,12 +35,12 @@ def token_of(user) -> str:
     return token.key
 
 
-@pytest.fixture
-def unreachable_database_server(tmp_path):
+@pytest.fixture(scope="module")
+def unreachable_database_server(tmp_path_factory):
     """The app with DATABASE_URL pointing at a port nothing listens on."""
     closed = free_port()
     server = WebServer(
-        tmp_path,
+        tmp_path_factory.mktemp("unreachable"),
         app_environment(DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed}/gone"),
     ).start()
     yield server
