@@ -230,7 +230,10 @@ in answers 429 `locked_out` for `LOGIN_COOLOFF_MINUTES` (15). Send
 401 not signed in (`token_expired`, `token_invalid`, `user_inactive`), 403 not your
 step, 404 not found or not yours, 409 not allowed in
 the current state, 422 an `Idempotency-Key` reused with another body, 429 too many
-sign-in attempts (`throttled`, `locked_out`; see `Retry-After`). Every write
+sign-in attempts (`throttled`, `locked_out`; see `Retry-After`), 503
+`database_unavailable` when the database could not be reached or dropped the
+connection: nothing of the request was saved; send it again after `Retry-After`
+seconds. Every write
 takes an optional `Idempotency-Key` header so that a retry never writes twice.
 
 **Working offline.** The technician's steps (`start-travel`, `arrive`, `start-work`,
