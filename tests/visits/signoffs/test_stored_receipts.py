@@ -297,3 +297,32 @@ def test_two_first_downloads_at_once_render_the_receipt_once(
     assert results[0] == results[1]
     assert len(stored_receipts(done_visit)) == 1
     assert SignOffReceipt.objects.count() == 1
+
+
+def test_what_changes_after_sign_off_does_not_change_the_receipt(
+    api, done_visit, dispatcher
+):
+    """Drawn from the frozen record only: a complaint, the customer's new
+    language and the technician's new name and phone after sign-off leave a
+    receipt drawn again byte for byte the same."""
+    from visits.complaints.services import complaint_open
+
+    sign_on_phone(api, done_visit)
+    first = download(api, done_visit).getvalue()
+    complaint_open(
+        visit=done_visit, source="dispatcher", description="安装后网速慢", by=dispatcher
+    )
+    customer = done_visit.work_order.customer
+    customer.language = "en"
+    customer.save(update_fields=["language"])
+    technician = done_visit.technician
+    technician.last_name, technician.first_name = "改", "名之后"
+    technician.save(update_fields=["last_name", "first_name"])
+    profile = technician.technician_profile
+    profile.phone = "13999999999"
+    profile.save(update_fields=["phone"])
+    default_storage.delete(SignOffReceipt.objects.get().file.name)
+
+    again = download(api, done_visit).getvalue()
+
+    assert again == first
