@@ -9,5 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts.lockout import check_proxy_count
+        from fieldservice.checks import check_shared_state
 
         checks.register(check_proxy_count, checks.Tags.security, deploy=True)
+        checks.register(check_shared_state, checks.Tags.caches, deploy=True)

@@ -11,7 +11,9 @@ app = Celery("fieldservice")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each app's tasks module, and those of the visits app's sub-domain packages.
 app.autodiscover_tasks()
-app.autodiscover_tasks(["visits.calls", "visits.complaints", "visits.scorecard"])
+app.autodiscover_tasks(
+    ["visits.calls", "visits.complaints", "visits.scorecard", "visits.signoffs"]
+)
 
 
 @worker_init.connect

@@ -55,5 +55,7 @@ from visits.signoffs.models import (  # noqa: F401
     SignOffChainHead,
     SignOffChannel,
     SignOffLink,
+    SignOffReceipt,
+    receipt_path,
     signature_path,
 )

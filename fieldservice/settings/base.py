@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -170,14 +171,47 @@ STATICFILES_DIRS = [BASE_DIR / "fieldservice" / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# Photos, signatures and receipts are personal data: whatever the storage, they
+# are served only through the permission-checked views (streamed, no-store),
+# never by a storage URL. MEDIA_STORAGE=s3 keeps them in an S3-compatible bucket
+# every web node and worker reaches (several boxes); "filesystem" in MEDIA_ROOT.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}"
+    )
+MEDIA_STORAGE_BACKENDS = {
+    "filesystem": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET", default=""),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            # Empty: boto3 finds them (instance role, ~/.aws, its own variables).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            "default_acl": "private",
+            # No signed links: an object's URL is a dead link, so nothing can
+            # hand a client a way around the views' permission checks.
+            "querystring_auth": False,
+            # As on a disk: a name taken gets a new one, never overwritten
+            # (two rows may name the same photo; undoing one must not lose both).
+            "file_overwrite": False,
+        },
+    },
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE_BACKENDS[MEDIA_STORAGE],
     "staticfiles": {
         "BACKEND": "fieldservice.staticfiles.ManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+if MEDIA_STORAGE == "s3" and not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+    raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET")
 
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {

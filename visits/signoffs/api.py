@@ -3,7 +3,7 @@ pages for the customer's own phone and for verification are in pages.py."""
 
 from collections.abc import Callable
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +21,7 @@ from fieldservice.idempotency.api import IdempotentWritesMixin
 from visits.checklists.models import Photo
 from visits.lifecycle.models import Visit
 from visits.lifecycle.selectors import visible_visit_or_404
-from visits.signoffs import selectors
+from visits.signoffs import selectors, tasks
 from visits.signoffs import services as signoff
 from visits.signoffs.models import SignOff
 
@@ -222,7 +222,10 @@ class SignOffApi(IdempotentWritesMixin, APIView):
         serializer = SignOffInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         sign_off = signoff.visit_sign_off(
-            visit=visit, by=request.user, data=serializer.to_input()
+            visit=visit,
+            by=request.user,
+            data=serializer.to_input(),
+            on_signed=tasks.render_receipt_after_commit,
         )
         return Response(RecordSerializer(sign_off).data, status=status.HTTP_201_CREATED)
 
@@ -250,6 +253,20 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def stored_pdf_response(stream, sha256: str, filename: str) -> FileResponse:
+    """A PDF streamed from storage, with the same private, uncached policy."""
+    response = FileResponse(stream, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["ETag"] = f'"{sha256}"'
+    return response
+
+
+def receipt_response(sign_off: SignOff, filename: str) -> FileResponse:
+    stream, receipt = signoff.receipt_open(sign_off)
+    return stored_pdf_response(stream, receipt.sha256, filename)
+
+
 class ServiceCardApi(APIView):
     @extend_schema(responses=ServiceCardSerializer)
     def get(self, request, pk: int):
@@ -274,6 +291,4 @@ class ReceiptPdfApi(APIView):
         sign_off = SignOff.objects.filter(visit=visit).first()
         if sign_off is None:
             raise Http404
-        return pdf_response(
-            signoff.receipt_pdf(sign_off), f"{visit.work_order.number}.pdf"
-        )
+        return receipt_response(sign_off, f"{visit.work_order.number}.pdf")

@@ -193,3 +193,36 @@ class SignOffChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_number} {self.last_hash[:12]}"
+
+
+def receipt_path(receipt: "SignOffReceipt", filename: str) -> str:
+    return f"receipts/{receipt.sign_off.visit_id}/{receipt.sha256}.pdf"
+
+
+class SignOffReceipt(models.Model):
+    """The receipt PDF of a sign-off record, rendered once and kept in storage.
+
+    Not part of the record: the PDF is drawn from the frozen snapshot by a
+    byte-stable renderer, so it can always be drawn again. `rendered_for` names
+    what else it depends on (the layout version, SITE_URL for the verify link
+    and TIME_ZONE for the times shown); when that changes, it is drawn again.
+    """
+
+    sign_off = models.OneToOneField(
+        SignOff,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="receipt",
+        verbose_name=_("sign-off record"),
+    )
+    file = models.FileField(_("receipt PDF"), upload_to=receipt_path)
+    sha256 = models.CharField(_("receipt SHA-256"), max_length=64)
+    rendered_for = models.CharField(_("rendered for"), max_length=64)
+    rendered_at = models.DateTimeField(_("rendered at"))
+
+    class Meta:
+        verbose_name = _("stored receipt")
+        verbose_name_plural = _("stored receipts")
+
+    def __str__(self) -> str:
+        return f"#{self.sign_off_id} {self.sha256[:12]}"

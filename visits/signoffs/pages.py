@@ -26,12 +26,13 @@ from fieldservice.errors import ApplicationError, InvalidInput, answers_refusals
 from fieldservice.throttling import client_address
 from visits.checklists.models import Photo
 from visits.lifecycle.models import Visit
-from visits.signoffs import selectors
+from visits.signoffs import selectors, tasks
 from visits.signoffs import services as signoff
 from visits.signoffs.api import (
     SignOffFormSerializer,
     SignOffInputSerializer,
     pdf_response,
+    receipt_response,
     sign_off_form,
 )
 from visits.signoffs.models import SignOff, SignOffLink
@@ -129,7 +130,10 @@ def _sign(request, token: str):
         )
     link = signoff.link_find(token)
     sign_off = signoff.visit_sign_off(
-        visit=link.visit, link_token=token, data=serializer.to_input()
+        visit=link.visit,
+        link_token=token,
+        data=serializer.to_input(),
+        on_signed=tasks.render_receipt_after_commit,
     )
     return JsonResponse(
         {"record": sign_off.number, "record_sha256": sign_off.snapshot_sha256},
@@ -174,9 +178,7 @@ def sign_page_receipt(request, token: str):
     return _signed_link_copy(
         request,
         token,
-        lambda sign_off: pdf_response(
-            signoff.receipt_pdf(sign_off), f"receipt-{sign_off.number}.pdf"
-        ),
+        lambda sign_off: receipt_response(sign_off, f"receipt-{sign_off.number}.pdf"),
     )
 
 

@@ -15,14 +15,17 @@ import binascii
 import hashlib
 import io
 import json
+import logging
 import secrets
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -52,7 +55,10 @@ from visits.signoffs.models import (
     SignOffChainHead,
     SignOffChannel,
     SignOffLink,
+    SignOffReceipt,
 )
+
+logger = logging.getLogger(__name__)
 
 FORMAT = "fieldservice.signoff/1"
 SIGNATURE_MAX_BYTES = 512 * 1024
@@ -550,9 +556,12 @@ def visit_sign_off(
     by: User | None = None,
     link_token: str | None = None,
     at: datetime | None = None,
+    on_signed: Callable[[int], None] | None = None,
 ) -> SignOff:
     """The customer signs the work order, on the technician's phone (`by`) or
-    through a link on their own phone (`link_token`). Freezes the record."""
+    through a link on their own phone (`link_token`). Freezes the record.
+    `on_signed` gets the new record's id inside the transaction (the task
+    module enqueues the receipt's rendering with it)."""
     at = at or timezone.now()
     if (by is None) == (link_token is None):
         raise ValueError(
@@ -664,6 +673,8 @@ def visit_sign_off(
             ],
         },
     )
+    if on_signed is not None:
+        on_signed(sign_off.pk)
     return sign_off
 
 
@@ -872,6 +883,9 @@ def verify_url(sign_off: SignOff) -> str:
 
 
 def receipt_pdf(sign_off: SignOff) -> bytes:
+    """Renders the receipt (110-160 ms): in the record's language, from the
+    frozen record and the stored signature only, so the same bytes every time
+    for the same SITE_URL and TIME_ZONE. Downloads use `receipt_open`."""
     record = display_record(sign_off)
     with sign_off.signature.open("rb") as stream:
         signature = stream.read()
@@ -882,6 +896,115 @@ def receipt_pdf(sign_off: SignOff) -> bytes:
         signature_png=signature,
         language=record["language"],
     )
+
+
+# Raise when the receipt's layout changes: stored receipts are drawn again.
+RECEIPT_LAYOUT = "receipt/1"
+
+
+def receipt_rendered_for() -> str:
+    """What a stored receipt depends on besides the record: the layout, the
+    verify link's site and the time zone its times are shown in."""
+    return sha256_hex(
+        f"{RECEIPT_LAYOUT}|{settings.SITE_URL}|{settings.TIME_ZONE}".encode()
+    )
+
+
+def _receipt_is_current(receipt: SignOffReceipt | None) -> bool:
+    return receipt is not None and receipt.rendered_for == receipt_rendered_for()
+
+
+def receipt_render(*, sign_off_id: int) -> SignOffReceipt | None:
+    """The sign-off's receipt, rendered into storage unless a current one is
+    there already. Idempotent, and safe to run at the same time as a download:
+    the sign-off row is locked while the receipt is rendered, so one of them
+    renders and the other finds its result. None for an unknown record."""
+    receipt = SignOffReceipt.objects.filter(sign_off_id=sign_off_id).first()
+    if _receipt_is_current(receipt):
+        return receipt
+    return _receipt_render_locked(sign_off_id, replacing=None)
+
+
+def _receipt_render_locked(
+    sign_off_id: int, *, replacing: SignOffReceipt | None
+) -> SignOffReceipt | None:
+    """Renders under the sign-off row's lock. `replacing` is a stored receipt
+    found damaged: it is drawn again even if it looks current, unless another
+    request has replaced it meanwhile."""
+    with transaction.atomic():
+        sign_off = (
+            SignOff.objects.select_for_update()
+            .select_related("visit")
+            .filter(pk=sign_off_id)
+            .first()
+        )
+        if sign_off is None:
+            return None
+        receipt = SignOffReceipt.objects.filter(sign_off=sign_off).first()
+        is_replaced = receipt is not None and (
+            replacing is None or receipt.rendered_at != replacing.rendered_at
+        )
+        if is_replaced and _receipt_is_current(receipt):
+            return receipt
+        content = receipt_pdf(sign_off)
+        old_name = receipt.file.name if receipt is not None else None
+        if receipt is None:
+            receipt = SignOffReceipt(sign_off=sign_off)
+        receipt.sha256 = sha256_hex(content)
+        receipt.rendered_for = receipt_rendered_for()
+        receipt.rendered_at = timezone.now()
+        with undone_on_error() as files:
+            if old_name is not None:
+                # The same name for the same bytes: the damaged or outdated
+                # file goes first so that the new one takes its place.
+                receipt.file.storage.delete(old_name)
+            files.save(receipt.file, "receipt.pdf", content)
+            receipt.save()
+    logger.info(
+        "rendered the receipt of sign-off record %s (%s bytes)",
+        sign_off.number,
+        len(content),
+    )
+    return receipt
+
+
+def _stored_file_matches(receipt: SignOffReceipt) -> File | None:
+    """The stored file opened at its start, if its SHA-256 is the recorded
+    one; None (closed) when it is missing or was changed."""
+    try:
+        stream = receipt.file.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        return None
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1 << 16), b""):
+        digest.update(chunk)
+    if digest.hexdigest() != receipt.sha256:
+        stream.close()
+        return None
+    stream.seek(0)
+    return stream
+
+
+def receipt_open(sign_off: SignOff) -> tuple[File, SignOffReceipt]:
+    """The signed record's receipt from storage, opened for streaming: rendered
+    on the first request (or by the task at sign-off), read from storage after.
+    A stored file that is missing or no longer matches its SHA-256 is logged
+    and drawn again from the record, which is the evidence; the PDF is not."""
+    receipt = receipt_render(sign_off_id=sign_off.pk)
+    if receipt is None:  # the record is gone: it cannot be, it is append-only
+        raise SignOff.DoesNotExist
+    stream = _stored_file_matches(receipt)
+    if stream is None:
+        logger.warning(
+            "the stored receipt of sign-off record %s is missing or changed; "
+            "rendering it again",
+            sign_off.number,
+        )
+        receipt = _receipt_render_locked(sign_off.pk, replacing=receipt)
+        stream = _stored_file_matches(receipt) if receipt is not None else None
+        if receipt is None or stream is None:
+            raise OSError("the receipt could not be stored")
+    return stream, receipt
 
 
 def _signed_record(visit: Visit) -> dict | None:

@@ -597,7 +597,7 @@ def test_the_receipt_pdf_names_the_record_and_how_to_verify_it(
     response = api.get(f"/api/v1/visits/{done_visit.id}/receipt.pdf")
 
     # Long hashes and addresses wrap: compare without line breaks and spaces.
-    text = pdf_text(response.content).replace("\n", "").replace(" ", "")
+    text = pdf_text(response.getvalue()).replace("\n", "").replace(" ", "")
     assert done_visit.work_order.number in text
     assert record.snapshot_sha256 in text
     assert f"https://fs.example.com/verify/{record.snapshot_sha256}/" in text
