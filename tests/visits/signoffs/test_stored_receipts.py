@@ -326,3 +326,38 @@ def test_what_changes_after_sign_off_does_not_change_the_receipt(
     again = download(api, done_visit).getvalue()
 
     assert again == first
+
+
+# --- Through a real worker -------------------------------------------------------
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_renders_the_receipt_when_the_sign_off_commits(
+    migration_seeds, api, done_visit, media_root, tmp_path
+):
+    """Signed through the API (its transaction commits), the queued task runs
+    in a `celery worker` on the same database and storage; the download that
+    follows reads what the worker stored."""
+    from tests.visits.calls.test_calls_worker import Worker, wait_for
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker shares the test database: PostgreSQL")
+    celery_app.control.purge()
+    worker = Worker(tmp_path / "calls.log", seconds_per_call=0)
+    worker.env["MEDIA_ROOT"] = str(media_root)
+    worker.start()
+    try:
+        assert sign_on_phone(api, done_visit).status_code == 201
+        wait_for(lambda: SignOffReceipt.objects.exists())
+    finally:
+        worker.stop()
+        celery_app.control.purge()
+    rendered_at = SignOffReceipt.objects.get().rendered_at
+
+    response = download(api, done_visit)
+
+    assert response.status_code == 200
+    assert SignOffReceipt.objects.get().rendered_at == rendered_at
+    assert stored_receipts(done_visit) == [f"{SignOffReceipt.objects.get().sha256}.pdf"]
