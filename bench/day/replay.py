@@ -284,7 +284,8 @@ class TechnicianDay:
             idempotent=True,
             json={**(body or {}), "occurred_at": now_iso()},
         ).json()
-        self.checklist(visit_id)
+        if self.options.is_app_faithful:
+            self.checklist(visit_id)
         return answer
 
     def answer(self, visit_id: int, item: dict) -> None:
@@ -376,8 +377,27 @@ class TechnicianDay:
 
     def sign_off(self, visit_id: int) -> None:
         """The sign-off screen, a signing link, the customer signing on their
-        own phone, then the service card and the receipt."""
-        self.get(f"{API}visits/{{id}}/sign-off/", f"{API}visits/{visit_id}/sign-off/")
+        own phone, then the service card and the receipt. The lean flow has
+        the customer sign on the technician's phone instead."""
+        form = self.get(
+            f"{API}visits/{{id}}/sign-off/", f"{API}visits/{visit_id}/sign-off/"
+        ).json()
+        if not self.options.is_app_faithful:
+            record = self.phone.request(
+                f"{API}visits/{{id}}/sign-off/",
+                "POST",
+                f"{API}visits/{visit_id}/sign-off/",
+                expected=(201,),
+                write=True,
+                idempotent=True,
+                json={**self.signing_answers(form), "captured_at": now_iso()},
+            ).json()
+            self.get(
+                f"{API}visits/{{id}}/service-card/",
+                f"{API}visits/{visit_id}/service-card/",
+            )
+            self.receipt(record)
+            return
         link = self.phone.request(
             f"{API}visits/{{id}}/sign-off-links/",
             "POST",
@@ -399,12 +419,27 @@ class TechnicianDay:
             self.get(
                 f"{API}visits/{{id}}/sign-off/", f"{API}visits/{visit_id}/sign-off/"
             )
+        self.receipt(record)
+
+    def receipt(self, record: dict) -> None:
         self.get(
             f"{API}visits/{{id}}/receipt.pdf",
             local_path(record["receipt_url"]),
             # A link the app shows: the browser opens it as a page.
             headers={"Accept": BROWSER_ACCEPT},
         )
+
+    def signing_answers(self, form: dict) -> dict:
+        """What the signing form sends: every conduct item confirmed."""
+        return {
+            "signer_name": "陈静",
+            "signature": self.signature,
+            "consent_version": form["consent"]["version"],
+            "conduct": [
+                {"code": question["code"], "confirmed": True}
+                for question in form["questions"]
+            ],
+        }
 
     def customer_signs(self, url: str) -> None:
         customer = Client(self.base_url, self.recorder)
@@ -430,14 +465,6 @@ class TechnicianDay:
             path,
             expected=(201,),
             headers={"X-CSRFToken": csrf_match.group(1), "Referer": url},
-            json={
-                "signer_name": "陈静",
-                "signature": self.signature,
-                "consent_version": form["consent"]["version"],
-                "conduct": [
-                    {"code": question["code"], "confirmed": True}
-                    for question in form["questions"]
-                ],
-            },
+            json=self.signing_answers(form),
         )
         customer.request("/sign/{token}/", "GET", path, headers=html)
