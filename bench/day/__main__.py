@@ -260,6 +260,9 @@ def run_once(stack: Stack, n: int, options: DayOptions, photo: bytes, env) -> di
         "sign_in_errors": sum(s.is_error for s in sign_in_recorder.samples),
         "window_seconds": round(window, 1),
         "expected_window_seconds": round(expected, 1),
+        # The day as compressed in fact: a server slower than the pacing
+        # stretches the window, and the rate it carried is lower.
+        "effective_compression": round(options.compression * expected / window, 1),
         "requests_per_visit": round(summary["requests"] / max(1, visits_done), 1),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_during_max": round(max(loads, default=0), 2),
@@ -336,6 +339,7 @@ def print_table(results: list[dict]) -> None:
         print(
             f"\nN={result['technicians']}  visits {result['visits_done']}/{result['visits']}"
             f"  errors {result['errors']}  window {result['window_seconds']} s"
+            f" (compression achieved {result['effective_compression']})"
             f"  non-photo p95 {result['non_photo_p95_ms']} ms  photo p95 {result['photo_p95_ms']} ms"
             f"  pass(300) {result['passes']}  pass(500) {result['passes_500ms']}"
         )
@@ -407,6 +411,8 @@ def main() -> None:
     passing_500 = [r["technicians"] for r in results if r["passes_500ms"]]
     day_hours = 6 * VISIT_MINUTES / 60
     largest = max(passing, default=0)
+    largest_run = next((r for r in results if r["technicians"] == largest), None)
+    effective = largest_run["effective_compression"] if largest_run else compression
     record = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -427,12 +433,15 @@ def main() -> None:
         "largest_passing_n_500ms": max(passing_500, default=0),
         "capacity": {
             "arithmetic": (
-                f"N concurrent days compressed {compression:g}x carry the request rate of "
-                f"N x {compression:g} technicians working the same {day_hours:g} hours; "
-                "with the peak hour at 3x the average, N x compression / 3"
+                f"N concurrent days compressed {effective:g}x (as achieved: the "
+                "day's minutes over the window) carry the request rate of "
+                f"N x {effective:g} technicians whose {day_hours:g}-hour days "
+                "spread evenly over the working day; with the peak hour at 3x "
+                "the average, N x compression / 3"
             ),
-            "technicians_per_box_flat": round(largest * compression),
-            "technicians_per_box_peak_3x": round(largest * compression / 3),
+            "effective_compression": effective,
+            "technicians_per_box_flat": round(largest * effective),
+            "technicians_per_box_peak_3x": round(largest * effective / 3),
         },
         "runs": results,
     }
