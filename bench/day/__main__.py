@@ -38,6 +38,7 @@ import psycopg
 
 from bench.day.cpu import CpuSampler
 from bench.day.replay import (
+    API,
     PHOTO_ROUTE,
     VISIT_MINUTES,
     DayOptions,
@@ -161,6 +162,20 @@ def calls_check(database_url: str, visit_ids: list[int], log: Path) -> dict:
     }
 
 
+def trivial_baseline(day: TechnicianDay, requests: int = 30) -> float:
+    """Median of GET /api/v1/me/ one at a time: the trivial endpoint that the
+    routes' times can be read against (the machine is shared and its speed
+    varies with the load)."""
+    probe = Recorder()
+    recorder, day.phone.recorder = day.phone.recorder, probe
+    try:
+        for _request in range(requests):
+            day.get(f"{API}me/", f"{API}me/")
+    finally:
+        day.phone.recorder = recorder
+    return round(statistics.median(s.milliseconds for s in probe.samples), 1)
+
+
 def run_once(stack: Stack, n: int, options: DayOptions, photo: bytes, env) -> dict:
     run_id = "d" + uuid.uuid4().hex[:6]
     plan_path = WORKDIR / f"plan-{run_id}.json"
@@ -210,6 +225,7 @@ def run_once(stack: Stack, n: int, options: DayOptions, photo: bytes, env) -> di
     for day in days:
         day.recorder = day.phone.recorder = recorder
 
+    baseline_before = trivial_baseline(days[0])
     sampler = CpuSampler(stack.pids(), database=env["DATABASE_URL"].rsplit("/", 1)[1])
     load_before = os.getloadavg()
     client_before = resource.getrusage(resource.RUSAGE_SELF)
@@ -240,6 +256,7 @@ def run_once(stack: Stack, n: int, options: DayOptions, photo: bytes, env) -> di
         client_after.ru_stime - client_before.ru_stime
     )
     summary = summarise(recorder.samples)
+    baseline_after = trivial_baseline(days[0])
     visit_ids = [
         visit for technician in plan["technicians"] for visit in technician["visits"]
     ]
@@ -270,10 +287,17 @@ def run_once(stack: Stack, n: int, options: DayOptions, photo: bytes, env) -> di
         "server_cpu_seconds": cpu,
         "server_cpu_seconds_total": round(server, 2),
         "server_cpu_per_technician_day": round(server / n, 2),
+        # How many of the machine's cores the stack had: on a shared machine,
+        # far fewer than nproc, and the latencies follow.
+        "server_cores_used": round(server / window, 2),
         "server_cpu_per_technician_day_with_redis": round(
             (server + cpu.get("redis", 0.0)) / n, 2
         ),
         "client_cpu_seconds": round(client_cpu, 2),
+        # The machine's speed at the time: GET /api/v1/me/, one at a time,
+        # just before the window and just after it (outside the CPU figures).
+        "trivial_me_p50_ms_before": baseline_before,
+        "trivial_me_p50_ms_after": baseline_after,
         "calls": calls_check(env["DATABASE_URL"], visit_ids, WORKDIR / "calls.log"),
         **summary,
     }
@@ -345,10 +369,15 @@ def print_table(results: list[dict]) -> None:
         )
         print(
             f"  server CPU/technician-day {result['server_cpu_per_technician_day']} s"
+            f" ({result['server_cores_used']} cores used)"
             f"  groups {result['server_cpu_seconds']}  client CPU {result['client_cpu_seconds']} s"
             f"  load before {result['load_average_before']} during max {result['load_average_during_max']}"
         )
-        print(f"  calls {result['calls']}")
+        print(
+            f"  calls {result['calls']}  GET /api/v1/me/ alone: "
+            f"{result['trivial_me_p50_ms_before']} ms before,"
+            f" {result['trivial_me_p50_ms_after']} ms after"
+        )
         print(f"  {'route':<52}{'count':>7}{'err':>5}{'p50':>9}{'p95':>9}{'p99':>9}")
         for route, row in result["routes"].items():
             print(
