@@ -10,7 +10,7 @@ PORT ?= 8000
 # address served, unless SITE_URL is set in the environment or in .env.
 SITE_URL ?= $(or $(shell sed -n 's/^SITE_URL=//p' .env 2>/dev/null),http://$(HOST):$(PORT))
 
-.PHONY: run test check install install-dev clean vendor-verify
+.PHONY: run test check install install-dev clean vendor-verify bench
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -65,6 +65,24 @@ check: install-dev
 		SITE_URL=https://fs.example.com \
 		DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=1 DJANGO_SECURE_HSTS_PRELOAD=1 \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# The working-day benchmark (bench/day, results in bench/RESULTS.md): N
+# technicians replay their day over HTTP against gunicorn, PostgreSQL, Redis, a
+# Celery worker and beat. Needs PostgreSQL and Redis; it adds its own logins to
+# the database it is given and empties nothing.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fieldservice_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
+BENCH_TECHNICIANS ?= 5
+BENCH_COMPRESSION ?= 120
+BENCH_PHOTO ?= 12mp
+BENCH_FLOW ?= app
+BENCH_SEARCH ?=
+BENCH_MAX_SECONDS ?= 900
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+		BENCH_TECHNICIANS=$(BENCH_TECHNICIANS) BENCH_COMPRESSION=$(BENCH_COMPRESSION) \
+		BENCH_PHOTO=$(BENCH_PHOTO) BENCH_FLOW=$(BENCH_FLOW) BENCH_SEARCH=$(BENCH_SEARCH) \
+		BENCH_MAX_SECONDS=$(BENCH_MAX_SECONDS) $(PY) -m bench.day
 
 # Downloads each vendored front-end package from the npm registry and compares
 # the vendored files with what it published (fieldservice/vendor.py).

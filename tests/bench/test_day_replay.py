@@ -1,0 +1,109 @@
+"""The working-day bench (bench/day) replays a technician's visit end to end
+against a live server: every request the phone app makes answers as the app
+expects, and the visit ends signed off, its receipt downloaded. The bench's
+figures mean nothing if its replay stops matching the API."""
+
+import io
+import threading
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from bench.day.replay import PHOTO_ROUTE, DayOptions, Recorder, TechnicianDay
+from bench.day.setup import build
+from visits.lifecycle.models import Visit
+from visits.lifecycle.rules import VisitState
+from visits.signoffs.models import SignOff
+
+API = "/api/v1/visits/{id}"
+SIGN_IN = {"GET /app/": 1, "POST /api/v1/auth/session/": 1, "GET /api/v1/me/": 1}
+STEPS = ("start-travel", "arrive", "start-work", "finish-work")
+# One visit as visits/static/phone/ makes it: the checklist reloaded after
+# every write, the customer signing on their own phone through a link.
+APP_VISIT = {
+    "GET /api/v1/me/visits/": 1,
+    f"GET {API}/": 3,
+    f"GET {API}/checklist/": 29,
+    f"PUT {API}/checklist/{{item}}/": 17,
+    PHOTO_ROUTE: 3,
+    **{f"POST {API}/actions/{step}/": 1 for step in STEPS},
+    f"GET {API}/sign-off/": 3,
+    f"POST {API}/sign-off-links/": 1,
+    "GET /sign/{token}/": 2,
+    "GET /sign/{token}/photos/{id}.jpg": 3,
+    "POST /sign/{token}/": 1,
+    f"GET {API}/service-card/": 1,
+    f"GET {API}/receipt.pdf": 1,
+}
+# The earlier review's leaner visit: no reloads, signed on the technician's phone.
+LEAN_VISIT = {
+    "GET /api/v1/me/visits/": 1,
+    f"GET {API}/checklist/": 1,
+    f"PUT {API}/checklist/{{item}}/": 17,
+    PHOTO_ROUTE: 3,
+    **{f"POST {API}/actions/{step}/": 1 for step in STEPS},
+    f"GET {API}/sign-off/": 1,
+    f"POST {API}/sign-off/": 1,
+    f"GET {API}/service-card/": 1,
+    f"GET {API}/receipt.pdf": 1,
+}
+
+
+@pytest.fixture
+def plain_http(settings):
+    """The live server speaks plain HTTP: cookies without the Secure flag."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def small_photo() -> bytes:
+    stream = io.BytesIO()
+    Image.new("RGB", (1280, 960), (90, 120, 160)).save(stream, "JPEG", quality=70)
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("flow", "expected"), [("app", APP_VISIT), ("lean", LEAN_VISIT)]
+)
+def test_the_replay_signs_off_a_technicians_visit(
+    live_server, migration_seeds, plain_http, flow, expected
+):
+    # Given one technician with one installation booked today, as the bench sets up
+    plan = build(
+        technicians=1, run_id="replay", day=timezone.localdate(), visits_per_day=1
+    )
+    technician = plan["technicians"][0]
+    recorder = Recorder()
+    day = TechnicianDay(
+        live_server.url,
+        recorder,
+        username=technician["username"],
+        password=plan["password"],
+        day=plan["day"],
+        visit_ids=technician["visits"],
+        photo=small_photo(),
+        options=DayOptions(
+            compression=0, is_app_faithful=flow == "app", start_spread_minutes=0
+        ),
+        stop=threading.Event(),
+    )
+
+    # When the technician signs in and works the day without pauses
+    day.sign_in()
+    day.work()
+
+    # Then every request answered as expected and the visit is signed off
+    assert day.failures == []
+    assert [sample for sample in recorder.samples if sample.is_error] == []
+    assert Counter(sample.route for sample in recorder.samples) == {
+        **SIGN_IN,
+        **expected,
+    }
+    assert day.visits_done == 1
+    visit = Visit.objects.get(pk=technician["visits"][0])
+    assert visit.state == VisitState.SIGNED_OFF
+    assert SignOff.objects.filter(visit=visit).count() == 1
+    assert visit.photos.count() == 3
