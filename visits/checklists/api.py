@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from fieldservice import inputs
 from fieldservice.api import validation_error_body
 from fieldservice.device_time import DeviceClock, DeviceClockMixin
+from fieldservice.downloads import FileDownloadApi
 from fieldservice.errors import ApplicationError, error_body
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from fieldservice.idempotency.services import HEADER, Outcome, fingerprint, run_once
@@ -589,7 +590,7 @@ class PhotoListCreateApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
         )
 
 
-class PhotoFileApi(APIView):
+class PhotoFileApi(FileDownloadApi):
     """The stored image or its thumbnail, for whoever may see the visit."""
 
     variant = "image"

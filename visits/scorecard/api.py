@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsDispatcher
 from fieldservice.api import ErrorSerializer
+from fieldservice.downloads import FileDownloadApi
 from fieldservice.errors import Conflict
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from fieldservice.inputs import DateField, check_supported_date
@@ -270,7 +271,7 @@ CSV_RESPONSE = {
 }
 
 
-class TechnicianScorecardCsvApi(APIView):
+class TechnicianScorecardCsvApi(FileDownloadApi):
     permission_classes = [IsDispatcher]
 
     @extend_schema(
@@ -298,7 +299,7 @@ class TechnicianScorecardCsvApi(APIView):
         )
 
 
-class TeamScorecardCsvApi(APIView):
+class TeamScorecardCsvApi(FileDownloadApi):
     permission_classes = [IsDispatcher]
 
     @extend_schema(
@@ -395,7 +396,7 @@ class ReviewListRequestApi(IdempotentWritesMixin, APIView):
         return Response(ReviewSerializer(review).data, status=status.HTTP_202_ACCEPTED)
 
 
-class ReviewPdfApi(APIView):
+class ReviewPdfApi(FileDownloadApi):
     permission_classes = [IsDispatcher]
 
     @extend_schema(

@@ -16,6 +16,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fieldservice.downloads import FileDownloadApi
 from fieldservice.i18n import pick
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from visits.checklists.models import Photo
@@ -274,7 +275,7 @@ class ServiceCardApi(APIView):
         return Response(signoff.service_card_of(_visit(request, pk)))
 
 
-class ServiceCardPdfApi(APIView):
+class ServiceCardPdfApi(FileDownloadApi):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         visit = _visit(request, pk)
@@ -283,7 +284,7 @@ class ServiceCardPdfApi(APIView):
         )
 
 
-class ReceiptPdfApi(APIView):
+class ReceiptPdfApi(FileDownloadApi):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         """The signed work-order receipt, with a link to verify it."""
