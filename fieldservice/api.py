@@ -34,9 +34,7 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 200
 
     def get_page_number(self, request, paginator):
-        number = super().get_page_number(request, paginator)
-        if number in self.last_page_strings:
-            number = paginator.num_pages
+        number = super().get_page_number(request, paginator)  # "last" resolved
         try:
             offset = (int(number) - 1) * paginator.per_page
         except (TypeError, ValueError):

@@ -56,6 +56,13 @@ def test_visits_page_by_cursor_in_a_total_order_without_counting(api, dispatcher
 
     assert ids == expected
     assert _counts(queries) == []
+    # Total in SQL too, not by the luck of the rows' physical order.
+    assert all(
+        'ORDER BY "visits_visit"."appointed_start" ASC, "visits_visit"."id" ASC'
+        in query["sql"]
+        for query in queries
+        if query["sql"].startswith('SELECT "visits_visit"."id"')
+    )
 
 
 def test_work_orders_page_by_cursor_newest_first_without_counting(api, dispatcher):
@@ -309,3 +316,16 @@ def test_the_api_finds_a_phone_as_typed_exactly(api, dispatcher, wang, typed):
     assert [row["id"] for row in customers.json()["results"]] == [wang.id]
     assert [row["customer"] for row in orders.json()["results"]] == [wang.id]
     assert _no_scan(captured.captured_queries)
+
+
+def test_filtering_visits_by_state_reads_the_index_order_without_distinct(
+    api, dispatcher
+):
+    VisitFactory()
+    client = api.as_user(dispatcher)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/api/v1/visits/?state=scheduled&state=closed")
+
+    assert len(response.json()["results"]) == 1
+    assert not any("DISTINCT" in query["sql"] for query in captured.captured_queries)
