@@ -17,6 +17,7 @@ from accounts.services import (
     dispatcher_access_sync,
     recorded_values,
 )
+from fieldservice.admin import LargeListAdminMixin, PhoneSearchAdminMixin
 
 
 class DispatcherOnlyAdminMixin:
@@ -145,11 +146,21 @@ class TechnicianProfileAdmin(RecordedChangesAdminMixin, admin.ModelAdmin):
 
 @admin.register(Customer)
 class CustomerAdmin(
-    DispatcherOnlyAdminMixin, RecordedChangesAdminMixin, admin.ModelAdmin
+    DispatcherOnlyAdminMixin,
+    LargeListAdminMixin,
+    PhoneSearchAdminMixin,
+    RecordedChangesAdminMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["name", "phone", "address", "area_tier", "language"]
     list_filter = ["area_tier", "language"]
-    search_fields = ["name", "phone", "address"]
+    # By the start of the name or of the address (indexed); a phone number is
+    # matched exactly (search_by_phone).
+    search_fields = ["^name", "^address"]
+
+    def search_by_phone(self, queryset, number):
+        return queryset.filter(phone=number)
+
     raw_id_fields = ["user"]
     inlines = [ChangeRecordInline]
 

@@ -190,6 +190,12 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["name", "id"], name="customer_list_order"),
+            models.Index(
+                fields=["area_tier", "name", "id"], name="customer_tier_list_order"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(area_tier__in=AreaTier.values),

@@ -4,6 +4,8 @@ Parsing and validation are Google's libphonenumber (the `phonenumbers`
 package), not a regular expression; numbers without a country code are read
 in PHONE_DEFAULT_REGION."""
 
+import re
+
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,6 +41,24 @@ def to_e164_or_unchanged(value: str) -> str:
         return to_e164(value) if value else value
     except ValidationError:
         return value
+
+
+# What a person types for a phone number: digits with spaces, dashes, dots,
+# brackets and a leading +; libphonenumber then decides whether it is one.
+PHONE_LIKE = re.compile(r"^\+?[\d\s().-]{7,}$")
+
+
+def typed_phone_number(value: str) -> str | None:
+    """The E.164 number when `value` is a whole, valid phone number as people
+    type it (139 0000 0001, +86-139-0000-0001), else None: a search term that
+    is one is matched exactly, through an index."""
+    value = value.strip()
+    if not PHONE_LIKE.match(value):
+        return None
+    try:
+        return to_e164(value)
+    except ValidationError:
+        return None
 
 
 def validate_phone(value: str) -> None:

@@ -558,3 +558,11 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
         "CELERY_VISIBILITY_TIMEOUT", default=3600
     )
+
+# Lists at scale: a page-number list (API or admin) serves rows up to this
+# offset and refuses deeper pages; large API lists page by cursor instead.
+LIST_MAX_OFFSET = env.int("LIST_MAX_OFFSET", default=10_000)
+# The admin's unfiltered changelists on PostgreSQL show the planner's row
+# estimate (pg_class.reltuples) instead of counting the table once it holds at
+# least this many rows; a filtered list is counted exactly up to LIST_MAX_OFFSET.
+ADMIN_ESTIMATED_COUNT_FROM = env.int("ADMIN_ESTIMATED_COUNT_FROM", default=10_000)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsDispatcher
+from fieldservice.api import cursor_pagination
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from visits.calls import services
 from visits.calls.models import Call, CallBackOutcome, RescheduleRequest
@@ -50,6 +51,7 @@ class CallListApi(generics.ListAPIView):
     serializer_class = CallSerializer
     filterset_class = CallFilter
     queryset = Call.objects.order_by("-due_at", "-id")
+    pagination_class = cursor_pagination("-due_at", "-id")
 
 
 class RescheduleRequestSerializer(serializers.ModelSerializer):

@@ -122,6 +122,13 @@ class Call(models.Model):
         verbose_name_plural = _("calls")
         ordering = ["due_at", "id"]
         indexes = [
+            # The call lists' order (read backwards), whole and by state; the
+            # admin's exact search by phone (E.164).
+            models.Index(fields=["due_at", "id"], name="call_list_order"),
+            models.Index(
+                fields=["state", "due_at", "id"], name="call_state_list_order"
+            ),
+            models.Index(fields=["to_phone"], name="call_to_phone"),
             # The scan reads only due, scheduled rows: its cost follows them, not the table.
             models.Index(
                 fields=["due_at"],
@@ -211,6 +218,12 @@ class RescheduleRequest(models.Model):
         verbose_name = _("reschedule request")
         verbose_name_plural = _("reschedule requests")
         ordering = ["requested_at", "id"]
+        # The list's order: without it a page joins every visit before sorting.
+        indexes = [
+            models.Index(
+                fields=["requested_at", "id"], name="reschedule_request_list_order"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.visit} {self.requested_at:%Y-%m-%d %H:%M}"

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import DispatcherOnlyAdminMixin
-from fieldservice.admin import ServiceAdminMixin
+from fieldservice.admin import LargeListAdminMixin, ServiceAdminMixin
 from visits.complaints import services
 from visits.complaints.models import Complaint, ComplaintState, Holiday
 
@@ -29,7 +29,9 @@ SYSTEM_FIELDS = [
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(DispatcherOnlyAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
+class ComplaintAdmin(
+    DispatcherOnlyAdminMixin, LargeListAdminMixin, ServiceAdminMixin, admin.ModelAdmin
+):
     """Only the first response (while open) and the resolution (until resolved)
     are written here, each by its service; the customer's text, the state and
     the clocks are shown as recorded."""
@@ -45,9 +47,17 @@ class ComplaintAdmin(DispatcherOnlyAdminMixin, ServiceAdminMixin, admin.ModelAdm
         "escalation_level",
     ]
     list_filter = ["state", "source", "escalation_level"]
-    search_fields = ["visit__work_order__number", "description"]
-    list_select_related = ["visit__work_order"]
+    search_fields = ["^visit__work_order__number", "description"]
+    # Newest first, in the order of the complaint_list_order index (read backwards).
+    ordering = ["-opened_at", "-id"]
+    # The visits and work orders of a page are fetched by id after it (two small
+    # queries): joined into the page's query, PostgreSQL hashes every visit to
+    # reach a deep page.
+    list_select_related = ()
     fields = [*SYSTEM_FIELDS[:7], "response", "resolution", *SYSTEM_FIELDS[7:]]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("visit__work_order")
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(SYSTEM_FIELDS)

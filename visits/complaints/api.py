@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsDispatcher
+from fieldservice.api import cursor_pagination
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from visits.complaints import selectors, services
 from visits.complaints.models import Complaint
@@ -52,6 +53,7 @@ class ComplaintListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
 
     serializer_class = ComplaintSerializer
     filterset_fields = ["state", "source", "visit", "escalation_level"]
+    pagination_class = cursor_pagination("-opened_at", "-id")
 
     class InputSerializer(serializers.Serializer):
         visit = serializers.IntegerField()

@@ -88,7 +88,11 @@ class Complaint(models.Model):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         ordering = ["-opened_at", "id"]
-        indexes = [models.Index(fields=["state", "first_response_due_at"])]
+        indexes = [
+            models.Index(fields=["state", "first_response_due_at"]),
+            # The complaint list's order (read backwards).
+            models.Index(fields=["opened_at", "id"], name="complaint_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.visit} {self.get_source_display()}"

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Customer, Role, User
+from fieldservice.phones import typed_phone_number
 from visits.calls.models import NEEDS_CALL_BACK, Call, CallState, RescheduleRequest
 from visits.checklists.models import ChecklistStage
 from visits.checklists.selectors import checklist_items_for
@@ -430,10 +431,15 @@ def customers_with_open_work_orders(
 ) -> list[tuple[Customer, list[WorkOrder]]]:
     """Customers whose name contains `query` or whose phone contains its
     digits (at least three), or the customer of one work order, each with its
-    open work orders. Two queries, however many customers match."""
+    open work orders. A whole phone number is matched exactly on the E.164
+    number (an index lookup, not a scan). Two queries, however many customers
+    match."""
     customers = Customer.objects.all()
+    number = typed_phone_number(query)
     if work_order_id is not None:
         customers = customers.filter(work_orders__pk=work_order_id)
+    elif number is not None:
+        customers = customers.filter(phone=number)
     else:
         query = query.strip()
         if not query:

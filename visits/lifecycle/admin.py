@@ -17,6 +17,8 @@ from accounts.models import AreaTier, Role
 from fieldservice import inputs
 from fieldservice.admin import (
     ChangePageInlinesMixin,
+    LargeListAdminMixin,
+    PhoneSearchAdminMixin,
     ReadOnlyInline,
     ServiceAdminMixin,
 )
@@ -66,6 +68,8 @@ class WorkOrderForm(forms.ModelForm):
 @admin.register(WorkOrder)
 class WorkOrderAdmin(
     DispatcherOnlyAdminMixin,
+    LargeListAdminMixin,
+    PhoneSearchAdminMixin,
     ServiceAdminMixin,
     ChangePageInlinesMixin,
     admin.ModelAdmin,
@@ -80,10 +84,15 @@ class WorkOrderAdmin(
         "created_at",
     ]
     list_filter = ["kind", "area_tier", ("created_at", admin.DateFieldListFilter)]
-    search_fields = ["number", "customer_phone", "customer__phone", "customer_name"]
+    # By the start of the number or the name (indexed); a phone number is
+    # matched exactly (search_by_phone). No date_hierarchy: its year and month
+    # links read every row of the table.
+    search_fields = ["^number", "^customer_name"]
     autocomplete_fields = ["customer"]
     inlines = [WorkOrderVisitInline]
-    date_hierarchy = "created_at"
+
+    def search_by_phone(self, queryset, number):
+        return queryset.for_phone(number)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -261,6 +270,8 @@ class VisitForm(forms.ModelForm):
 
 class VisitAdmin(
     DispatcherOnlyAdminMixin,
+    LargeListAdminMixin,
+    PhoneSearchAdminMixin,
     ServiceAdminMixin,
     ChangePageInlinesMixin,
     admin.ModelAdmin,
@@ -276,24 +287,26 @@ class VisitAdmin(
     ]
     list_filter = [
         DayFilter,
+        ("appointed_start", admin.DateFieldListFilter),
         "state",
         "technician",
         "punctuality",
         "work_order__kind",
         ("sign_off__has_contested_conduct", admin.BooleanFieldListFilter),
     ]
-    search_fields = [
-        "work_order__number",
-        "work_order__customer_phone",
-        "work_order__customer__phone",
-        "work_order__customer_name",
-    ]
+    # As the work orders' (WorkOrderAdmin); the day filter and the appointed
+    # start's date filter instead of a date_hierarchy that reads every row.
+    search_fields = ["^work_order__number", "^work_order__customer_name"]
     list_select_related = ["work_order", "technician"]
-    date_hierarchy = "appointed_start"
     autocomplete_fields = ["work_order"]
     # visits.admin adds the inlines of the packages downstream of the lifecycle.
     inlines = [LeaveInline, EventInline]
-    ordering = ["appointed_start"]
+    # Total (the id breaks ties), in the order of the visit_list_order index.
+    ordering = ["appointed_start", "id"]
+
+    def search_by_phone(self, queryset, number):
+        return queryset.filter(work_order__in=WorkOrder.objects.for_phone(number))
+
     readonly_fields = [
         "sequence",
         "state",

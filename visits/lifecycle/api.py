@@ -23,13 +23,14 @@ from rest_framework.views import APIView
 from accounts.models import AreaTier, Customer, Role
 from accounts.permissions import IsDispatcherForWrites
 from fieldservice import inputs
-from fieldservice.api import ErrorSerializer
+from fieldservice.api import ErrorSerializer, cursor_pagination
 from fieldservice.device_time import (
     HEADER as DEVICE_TIME_HEADER,
 )
 from fieldservice.device_time import DeviceClockMixin, ReportedTime
 from fieldservice.errors import InvalidInput
 from fieldservice.idempotency.api import IdempotentWritesMixin
+from fieldservice.phones import to_e164_or_unchanged
 from visits.lifecycle import policies, rules, selectors, services
 from visits.lifecycle.models import (
     PUNCTUALITY_CHOICES,
@@ -217,11 +218,17 @@ def _visit_response(request, visit: Visit, status_code=status.HTTP_200_OK) -> Re
 
 class WorkOrderFilter(django_filters.FilterSet):
     number = django_filters.CharFilter(lookup_expr="iexact")
-    customer_phone = django_filters.CharFilter(field_name="customer_phone")
+    customer_phone = django_filters.CharFilter(
+        method="filter_customer_phone",
+        help_text="As people type it (139 0000 0001); matched in E.164.",
+    )
 
     class Meta:
         model = WorkOrder
         fields = ["number", "kind", "customer", "customer_phone"]
+
+    def filter_customer_phone(self, queryset, _name, value):
+        return queryset.filter(customer_phone=to_e164_or_unchanged(value))
 
 
 class WorkOrderListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
@@ -230,6 +237,7 @@ class WorkOrderListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
     permission_classes = [IsDispatcherForWrites]
     serializer_class = WorkOrderOutputSerializer
     filterset_class = WorkOrderFilter
+    pagination_class = cursor_pagination("-created_at", "-id")
 
     @extend_schema_serializer(component_name="WorkOrderCreate")
     class InputSerializer(serializers.Serializer):
@@ -282,7 +290,12 @@ class VisitFilter(django_filters.FilterSet):
         help_text="Local day of the appointed start (YYYY-MM-DD).",
         validators=[inputs.check_supported_date],
     )
-    state = django_filters.MultipleChoiceFilter(choices=VISIT_STATE_CHOICES)
+    # No DISTINCT (django-filter's default for a multiple choice): a visit has one
+    # state, and SELECT DISTINCT would sort every matching row instead of reading
+    # the visit_state_list_order index.
+    state = django_filters.MultipleChoiceFilter(
+        choices=VISIT_STATE_CHOICES, distinct=False
+    )
 
     class Meta:
         model = Visit
@@ -299,6 +312,7 @@ class VisitListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
     permission_classes = [IsDispatcherForWrites]
     serializer_class = VisitOutputSerializer
     filterset_class = VisitFilter
+    pagination_class = cursor_pagination("appointed_start", "id")
 
     @extend_schema_serializer(component_name="VisitBook")
     class InputSerializer(serializers.Serializer):

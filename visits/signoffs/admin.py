@@ -9,7 +9,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import DispatcherOnlyAdminMixin
-from fieldservice.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from fieldservice.admin import (
+    LargeListAdminMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+)
 from visits.signoffs.models import (
     ConductConfirmation,
     ConsentStatement,
@@ -41,7 +45,12 @@ class ConductInline(DispatcherOnlyAdminMixin, ReadOnlyInline):
 
 
 @admin.register(SignOff)
-class SignOffAdmin(DispatcherOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class SignOffAdmin(
+    DispatcherOnlyAdminMixin,
+    LargeListAdminMixin,
+    ReadOnlyAdminMixin,
+    admin.ModelAdmin,
+):
     """Signed records are read-only for every role: the database refuses
     changes, and `verify_signoffs` reports any made behind its back."""
 
@@ -58,7 +67,7 @@ class SignOffAdmin(DispatcherOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
         "channel",
         ("signed_at", admin.DateFieldListFilter),
     ]
-    search_fields = ["visit__work_order__number", "signer_name", "snapshot_sha256"]
+    search_fields = ["^visit__work_order__number", "signer_name", "=snapshot_sha256"]
     list_select_related = ["visit__work_order"]
     inlines = [ConductInline]
     readonly_fields = [
