@@ -91,7 +91,7 @@ def test_with_redis_stopped_the_api_works_and_due_calls_are_placed_once_it_retur
 ):
     calls_log = tmp_path / "calls.log"
     calls_log.touch()
-    redis = PrivateRedis(tmp_path).start()
+    redis = PrivateRedis(tmp_path)
     environment = app_environment(
         DATABASE_URL=this_run_database_url(),
         REDIS_URL=redis.url,
@@ -135,6 +135,7 @@ def test_with_redis_stopped_the_api_works_and_due_calls_are_placed_once_it_retur
     ]
     server, worker, beat = processes
     try:
+        redis.start()
         server.start()
         worker.start_worker()
         beat.start()
