@@ -68,6 +68,14 @@ class Process:
     def is_running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def stop_unless(self, ready) -> None:
+        """Runs `ready`; if it fails, stops the process before failing."""
+        try:
+            ready()
+        except BaseException:
+            self.stop()
+            raise
+
     def stop(self) -> None:
         if self.is_running():
             assert self.process is not None
@@ -109,7 +117,7 @@ class PrivateRedis(Process):
 
     def start(self):
         super().start()
-        wait_for(self.is_answering, 20, "redis-server to answer")
+        self.stop_unless(lambda: wait_for(self.is_answering, 20, "redis to answer"))
         return self
 
     def is_answering(self) -> bool:
@@ -169,7 +177,7 @@ class WebServer(Process):
                 return False
             return True
 
-        wait_for(answers, 60, "gunicorn to answer")
+        self.stop_unless(lambda: wait_for(answers, 60, "gunicorn to answer"))
         return self
 
 
@@ -188,6 +196,8 @@ class Celery(Process):
     def start_worker(self):
         """Starts it and waits until it takes tasks."""
         self.start()
-        wait_for(lambda: " ready." in self.log(), 60, "the worker to be ready")
+        self.stop_unless(
+            lambda: wait_for(lambda: " ready." in self.log(), 60, "the worker")
+        )
         assert self.is_running(), self.log()
         return self

@@ -117,17 +117,23 @@ def _blocked_backend() -> int | None:
     return row[0] if row else None
 
 
+@pytest.fixture
+def server(tmp_path, transactional_db):
+    """The app on the test database."""
+    server = WebServer(tmp_path, app_environment(DATABASE_URL=this_run_database_url()))
+    yield server.start()
+    server.stop()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_connection_dropped_mid_request_is_a_503_and_nothing_is_written(tmp_path):
+def test_a_connection_dropped_mid_request_is_a_503_and_nothing_is_written(server):
     # Given a booked visit with pending calls, and the app under gunicorn
     visit = book(TechnicianFactory(), minutes_ahead=3 * 24 * 60)
     key = token_of(DispatcherFactory())
     events_before = list(VisitEvent.objects.filter(visit=visit).values_list("kind"))
     calls_before = sorted(Call.objects.filter(visit=visit).values_list("id", "state"))
     assert {state for _id, state in calls_before} == {"scheduled"}
-    server = WebServer(tmp_path, app_environment(DATABASE_URL=this_run_database_url()))
-    server.start()
     answers = []
 
     def cancel():
@@ -169,27 +175,24 @@ def test_a_connection_dropped_mid_request_is_a_503_and_nothing_is_written(tmp_pa
     finally:
         holder.rollback()
         holder.close()
-    try:
-        # Then the client is told to retry, and nothing of the request is kept
-        [answer] = answers
-        assert answer.status_code == 503, answer.text
-        assert answer.headers["Retry-After"] == "5"
-        assert answer.json() == {"code": "database_unavailable", "detail": ENGLISH}
-        assert Visit.objects.get(pk=visit.pk).state == "scheduled"
-        assert list(VisitEvent.objects.filter(visit=visit).values_list("kind")) == (
-            events_before
-        )
-        assert sorted(Call.objects.filter(visit=visit).values_list("id", "state")) == (
-            calls_before
-        )
+    # Then the client is told to retry, and nothing of the request is kept
+    [answer] = answers
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["Retry-After"] == "5"
+    assert answer.json() == {"code": "database_unavailable", "detail": ENGLISH}
+    assert Visit.objects.get(pk=visit.pk).state == "scheduled"
+    assert list(VisitEvent.objects.filter(visit=visit).values_list("kind")) == (
+        events_before
+    )
+    assert sorted(Call.objects.filter(visit=visit).values_list("id", "state")) == (
+        calls_before
+    )
 
-        # And the same request sent again is served (the app reconnected)
-        cancel()
-        assert answers[-1].status_code == 200, answers[-1].text
-        assert Visit.objects.get(pk=visit.pk).state == "cancelled"
-        assert {
-            state for (state,) in Call.objects.filter(visit=visit).values_list("state")
-        } == {"cancelled"}
-    finally:
-        server.stop()
+    # And the same request sent again is served (the app reconnected)
+    cancel()
+    assert answers[-1].status_code == 200, answers[-1].text
+    assert Visit.objects.get(pk=visit.pk).state == "cancelled"
+    assert {
+        state for (state,) in Call.objects.filter(visit=visit).values_list("state")
+    } == {"cancelled"}
     assert "Traceback" in server.log()  # the dropped connection is logged
