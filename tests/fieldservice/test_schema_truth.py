@@ -288,3 +288,21 @@ def test_a_page_beyond_a_lists_last_is_a_documented_404(url, api, dispatcher, op
 
     assert response.status_code == 404, response.json()
     assert_answer_documented(openapi, "GET", url, response)
+
+
+def test_a_complaint_about_someone_elses_visit_is_a_documented_404(
+    api, technician, customer_user, openapi
+):
+    from visits.models import Complaint
+
+    visit = VisitFactory(technician=technician, state=VisitState.SIGNED_OFF)
+
+    response = api.as_user(customer_user).post(
+        "/api/v1/complaints/",
+        {"visit": visit.id, "description": "Not my visit."},
+        format="json",
+    )
+
+    assert response.status_code == 404
+    assert Complaint.objects.count() == 0
+    assert_answer_documented(openapi, "POST", "/api/v1/complaints/", response)
