@@ -7,7 +7,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -211,6 +215,13 @@ class CsrfCheckedSessionScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
 
 
+CSRF_REFUSED = OpenApiResponse(
+    ErrorSerializer,
+    description="The CSRF check failed: send the `csrftoken` cookie's value in "
+    "`X-CSRFToken` (`permission_denied`).",
+)
+
+
 class SessionApi(LoginThrottleMixin, APIView):
     """Signing in with a session cookie, for the phone app and other pages on this
     site: the cookie is HttpOnly (scripts cannot read it), SameSite=Lax and Secure
@@ -223,7 +234,12 @@ class SessionApi(LoginThrottleMixin, APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={200: MeOutputSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        responses={
+            200: MeOutputSerializer,
+            400: ErrorSerializer,
+            403: CSRF_REFUSED,
+            429: ErrorSerializer,
+        },
         summary="Sign in: starts a session (cookie) and answers who you are",
         operation_id="auth_session_create",
     )
@@ -236,7 +252,7 @@ class SessionApi(LoginThrottleMixin, APIView):
 
     @extend_schema(
         request=None,
-        responses={204: None},
+        responses={204: None, 403: CSRF_REFUSED},
         summary="Sign out: ends the session",
         operation_id="auth_session_delete",
     )

@@ -105,7 +105,7 @@ def answers_refusals(template: str | None = None):
 
 
 # --- Errors no view caught ------------------------------------------------------
-# Named in fieldservice.urls as handler400/handler500: with DEBUG off, the API
+# Named in fieldservice.urls as handler400/handler404/handler500: with DEBUG off, the API
 # answers even these in the one shape, and other pages with a plain page.
 
 API_PREFIX = "/api/"
@@ -155,10 +155,24 @@ def _is_database_unreachable(exception: BaseException | None) -> bool:
     return isinstance(exception, OperationalError | InterfaceError)
 
 
+class NotFound(ApplicationError):
+    status_code = 404
+    code = "not_found"
+    default_detail = _("Not found.")
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith(API_PREFIX):
         return refusal_response(ApplicationError(code="bad_request"))
     return defaults.bad_request(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A path no API route matches (`/api/v1/visits/-1/`) answers like a route
+    that found nothing: JSON in the one shape, not Django's HTML page."""
+    if request.path.startswith(API_PREFIX):
+        return refusal_response(NotFound())
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

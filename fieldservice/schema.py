@@ -133,7 +133,7 @@ REFUSALS = {
     "400": "The input is wrong: `fields` says which and why.",
     "401": "Not signed in: send `Authorization: Token …` (POST /api/v1/auth/token/).",
     "403": "Signed in, but this is someone else's step (e.g. only a dispatcher).",
-    "404": "No such object among those you can see.",
+    "404": "No such object among those you can see (on a list: no such page).",
     "409": "Not allowed in the object's current state (`code`: invalid_transition "
     "and others); reload it and offer its `allowed_transitions`.",
     "422": "The Idempotency-Key was already used with another request body.",
@@ -171,13 +171,21 @@ class FieldServiceAutoSchema(AutoSchema):
     def refusals(self) -> list[str]:
         """The refusal statuses this operation can answer with."""
         is_write = self.method in WRITE_METHODS
+        query = {
+            parameter["name"]
+            for parameter in self._get_parameters()
+            if parameter["in"] == "query"
+        }
         statuses = []
-        if is_write:
+        # A query is input too: filters refuse values they cannot read, and
+        # the input middleware refuses what no field can hold (NUL, …).
+        if is_write or query:
             statuses.append("400")
         permissions = self.view.get_permissions()
         if permissions and not any(isinstance(p, AllowAny) for p in permissions):
             statuses += ["401", "403"]
-        if "{" in self.path:
+        # A list's page beyond its last is not found either.
+        if "{" in self.path or "page" in query:
             statuses.append("404")
         if is_write and "{" in self.path:
             statuses.append("409")

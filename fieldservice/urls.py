@@ -43,4 +43,5 @@ urlpatterns = [
 ]
 
 handler400 = "fieldservice.errors.bad_request"
+handler404 = "fieldservice.errors.page_not_found"
 handler500 = "fieldservice.errors.server_error"

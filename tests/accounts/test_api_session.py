@@ -124,3 +124,22 @@ def test_signing_out_ends_the_session(browser):
     replay = APIClient()
     replay.cookies["sessionid"] = old_session
     assert replay.get("/api/v1/me/").status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_the_csrf_refusals_are_documented(browser):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tests.fieldservice.test_schema_truth import assert_answer_documented
+
+    openapi = SchemaGenerator().get_schema(request=None, public=True)
+    TechnicianFactory(username="zhang")
+
+    sign_in_refused = browser.post(
+        URL, {"username": "zhang", "password": "secret-pass-1"}, format="json"
+    )
+    sign_out_refused = browser.delete(URL)
+
+    assert [sign_in_refused.status_code, sign_out_refused.status_code] == [403, 403]
+    assert_answer_documented(openapi, "POST", URL, sign_in_refused)
+    assert_answer_documented(openapi, "DELETE", URL, sign_out_refused)

@@ -45,6 +45,30 @@ def test_an_unexpected_failure_on_a_page_is_a_plain_500_page(client, settings):
     assert response["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/visits/-1/", "/api/v1/calls/null,null/call-back/"]
+)
+def test_a_path_no_api_route_matches_answers_404_in_the_error_shape(client, path):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
+
+
+def test_a_path_no_api_route_matches_is_explained_in_chinese(client):
+    response = client.get("/api/v1/visits/-1/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.json() == {"code": "not_found", "detail": "未找到。"}
+
+
+def test_a_page_no_route_matches_is_a_plain_404_page(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
 def _over_the_limit(settings) -> str:
     return "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
 

@@ -262,3 +262,47 @@ def test_device_time_is_documented_on_the_writes_that_carry_a_phones_time(openap
     body = arrive["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     fields = openapi["components"]["schemas"][body.rsplit("/", 1)[1]]["properties"]
     assert fields["occurred_at"]["format"] == "date-time"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/visits/?technician=0",
+        "/api/v1/work-orders/?customer=0",
+        "/api/v1/me/visits/?date=yesterday",
+        "/api/v1/console/customers/?q=a%00b",
+    ],
+)
+def test_a_query_a_list_cannot_read_is_a_documented_400(url, api, dispatcher, openapi):
+    response = api.as_user(dispatcher).get(url)
+
+    assert response.status_code == 400, response.json()
+    assert_answer_documented(openapi, "GET", url, response)
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/visits/?page=2", "/api/v1/technicians/?page=0"]
+)
+def test_a_page_beyond_a_lists_last_is_a_documented_404(url, api, dispatcher, openapi):
+    response = api.as_user(dispatcher).get(url)
+
+    assert response.status_code == 404, response.json()
+    assert_answer_documented(openapi, "GET", url, response)
+
+
+def test_a_complaint_about_someone_elses_visit_is_a_documented_404(
+    api, technician, customer_user, openapi
+):
+    from visits.models import Complaint
+
+    visit = VisitFactory(technician=technician, state=VisitState.SIGNED_OFF)
+
+    response = api.as_user(customer_user).post(
+        "/api/v1/complaints/",
+        {"visit": visit.id, "description": "Not my visit."},
+        format="json",
+    )
+
+    assert response.status_code == 404
+    assert Complaint.objects.count() == 0
+    assert_answer_documented(openapi, "POST", "/api/v1/complaints/", response)

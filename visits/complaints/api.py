@@ -2,13 +2,13 @@
 dispatchers file them."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsDispatcher
-from fieldservice.api import cursor_pagination
+from fieldservice.api import ErrorSerializer, cursor_pagination
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from visits.complaints import selectors, services
 from visits.complaints.models import Complaint
@@ -64,7 +64,15 @@ class ComplaintListCreateApi(IdempotentWritesMixin, generics.ListAPIView):
             "-opened_at", "-id"
         )
 
-    @extend_schema(request=InputSerializer, responses={201: ComplaintSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: ComplaintSerializer,
+            404: OpenApiResponse(
+                ErrorSerializer, description="No such visit among those you can see."
+            ),
+        },
+    )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -85,9 +85,11 @@ class BoardVisitSerializer(serializers.Serializer):
     arrival_tolerance_minutes = serializers.IntegerField(
         source="visit.arrival_tolerance_minutes"
     )
-    en_route_at = serializers.DateTimeField(source="visit.en_route_at")
-    arrived_at = serializers.DateTimeField(source="visit.arrived_at")
-    work_done_at = serializers.DateTimeField(source="visit.work_done_at")
+    en_route_at = serializers.DateTimeField(source="visit.en_route_at", allow_null=True)
+    arrived_at = serializers.DateTimeField(source="visit.arrived_at", allow_null=True)
+    work_done_at = serializers.DateTimeField(
+        source="visit.work_done_at", allow_null=True
+    )
     punctuality = serializers.ChoiceField(
         source="visit.punctuality", choices=PUNCTUALITY_CHOICES, allow_blank=True
     )

@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -411,7 +411,11 @@ class ReviewPdfApi(FileDownloadApi):
         },
     )
     def get(self, request, year: int, month: int):
-        review = get_object_or_404(ServiceReview, month__year=year, month__month=month)
+        try:
+            first_day = date(year, month, 1)
+        except (ValueError, OverflowError):
+            raise Http404 from None  # no such month (2026-13, year 0, …)
+        review = get_object_or_404(ServiceReview, month=first_day)
         if review.state != ServiceReviewState.READY or not review.file:
             raise Conflict(
                 _("This review is still being prepared."), code="review_pending"

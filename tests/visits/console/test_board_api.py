@@ -154,3 +154,25 @@ def test_the_board_api_takes_the_same_queries_at_any_size(
     assert len(body["rows"]) == technicians
     assert sum(len(row["visits"]) for row in body["rows"]) == technicians * 6
     assert body["reschedule_requests"]
+
+
+def test_a_visit_nobody_has_started_answers_as_the_schema_documents(
+    api, dispatcher, technician, clock
+):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tests.fieldservice.test_schema_truth import assert_answer_documented
+
+    book(dispatcher=dispatcher, technician=technician)
+    clock(APPOINTED - timedelta(hours=1))
+
+    response = api.as_user(dispatcher).get(URL, {"day": DAY})
+
+    [entry] = response.json()["rows"][0]["visits"]
+    assert [entry["en_route_at"], entry["arrived_at"], entry["work_done_at"]] == [
+        None,
+        None,
+        None,
+    ]
+    openapi = SchemaGenerator().get_schema(request=None, public=True)
+    assert_answer_documented(openapi, "GET", f"{URL}?day={DAY}", response)

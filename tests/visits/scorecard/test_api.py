@@ -229,3 +229,15 @@ def test_bad_review_months_are_refused_and_nothing_is_stored(
 
 def test_unknown_review_is_404(desk):
     assert desk.get("/api/v1/scorecard/reviews/2026-01/pdf/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "month", ["0-1", "2026-0", "2026-13", "10000-01", "99999999999999999999-1"]
+)
+def test_a_month_that_cannot_exist_is_a_404_in_the_error_shape(desk, month):
+    response = desk.get(
+        f"/api/v1/scorecard/reviews/{month}/pdf/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
