@@ -36,6 +36,16 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 APPOINTED = datetime(2026, 12, 7, 9, 30, tzinfo=SHANGHAI)
 BOOKED_AT = APPOINTED - timedelta(days=2)
 
+
+def future_appointment(*, hour: int = 9, minute: int = 30) -> datetime:
+    """An appointment always ahead of the real clock, for tests of services and
+    the API that read it (a move, a reschedule): the Monday at least two weeks
+    after today in Shanghai, so a fixed date never slips into the past."""
+    day = datetime.now(SHANGHAI).date() + timedelta(days=14)
+    day += timedelta(days=-day.weekday() % 7)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
+
+
 T = Transition
 S = VisitState
 

@@ -5,10 +5,18 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import TechnicianFactory
-from tests.visits.lifecycle.service_helpers import APPOINTED, book, database_rows
+from tests.visits.lifecycle import service_helpers
+from tests.visits.lifecycle.service_helpers import database_rows, future_appointment
 
 pytestmark = pytest.mark.django_db
-LATER = "2026-12-07T12:30:00+08:00"
+# A move reads the real clock: the visit and its new time are always ahead.
+APPOINTED = future_appointment()
+LATER = (APPOINTED + timedelta(hours=3)).isoformat()
+
+
+def book(**options):
+    options.setdefault("appointed_start", APPOINTED)
+    return service_helpers.book(**options)
 
 
 def move(api, visit, body, **headers):

@@ -13,6 +13,7 @@ from tests.visits.lifecycle.service_helpers import (
     SHANGHAI,
     book,
     event_rows,
+    future_appointment,
     minutes,
     refused,
     visit_row,
@@ -201,15 +202,17 @@ def test_a_step_dated_before_a_reschedule_made_while_offline_is_refused(
     """The technician set off offline for 10:00; meanwhile the dispatcher moved
     the visit. Setting off before the move would put the visit on the way
     while it was being rescheduled: refused, naming the move."""
+    # A reschedule reads the real clock: the visit is always ahead of it.
+    ten = future_appointment(hour=10, minute=0)
     visit = book(
         dispatcher=dispatcher,
         technician=technician,
-        appointed_start=TEN,
+        appointed_start=ten,
         now=timezone.now() - timedelta(days=1),
     )
     services.visit_reschedule(
         visit=visit,
-        appointed_start=TEN + timedelta(hours=4),
+        appointed_start=ten + timedelta(hours=4),
         by=dispatcher,
         reason="Customer asked for the afternoon",
     )
