@@ -271,6 +271,9 @@ def test_device_time_is_documented_on_the_writes_that_carry_a_phones_time(openap
         "/api/v1/work-orders/?customer=0",
         "/api/v1/me/visits/?date=yesterday",
         "/api/v1/console/customers/?q=a%00b",
+        # The lists paged by cursor: a forged cursor, and a page too deep.
+        "/api/v1/visits/?cursor=forged",
+        "/api/v1/customers/?page=1000000",
     ],
 )
 def test_a_query_a_list_cannot_read_is_a_documented_400(url, api, dispatcher, openapi):
@@ -281,7 +284,7 @@ def test_a_query_a_list_cannot_read_is_a_documented_400(url, api, dispatcher, op
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/visits/?page=2", "/api/v1/technicians/?page=0"]
+    "url", ["/api/v1/customers/?page=2", "/api/v1/technicians/?page=0"]
 )
 def test_a_page_beyond_a_lists_last_is_a_documented_404(url, api, dispatcher, openapi):
     response = api.as_user(dispatcher).get(url)
