@@ -13,7 +13,7 @@ from accounts.models import User
 from fieldservice.errors import Conflict
 from tests.factories import DispatcherFactory, TechnicianFactory
 from tests.visits.calls.test_locking import in_thread, until, waiting_for_a_lock
-from tests.visits.lifecycle.service_helpers import APPOINTED, book
+from tests.visits.lifecycle.service_helpers import book, future_appointment
 from visits.lifecycle import services
 from visits.models import Visit
 
@@ -23,9 +23,17 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_two_moves_onto_the_same_slot_at_once_let_only_one_through():
     dispatcher = DispatcherFactory()
     target = TechnicianFactory()
-    first = book(dispatcher=dispatcher, technician=TechnicianFactory())
-    second = book(dispatcher=dispatcher, technician=TechnicianFactory())
-    slot = APPOINTED + timedelta(hours=4)
+    # A move reads the real clock: the visits and the slot are always ahead.
+    appointed = future_appointment()
+    first, second = (
+        book(
+            dispatcher=dispatcher,
+            technician=TechnicianFactory(),
+            appointed_start=appointed,
+        )
+        for _ in range(2)
+    )
+    slot = appointed + timedelta(hours=4)
     errors: list[Exception] = []
     holder_ready, release = threading.Event(), threading.Event()
 
