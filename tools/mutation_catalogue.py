@@ -11,6 +11,7 @@ without one they are reported as not run. The others run on SQLite.
 
     python tools/mutation_catalogue.py                 # every mutation
     python tools/mutation_catalogue.py --only lock-    # ids starting so
+    python tools/mutation_catalogue.py --exclude lock- # all but those
     python tools/mutation_catalogue.py --tests-at eeeae01  # the tests of a commit
 
 Before the mutations, the tests of the catalogue run once unmutated: a test
@@ -130,7 +131,6 @@ def pytest(
         "addopts=--strict-markers",
         "--no-header",
         "-rfE",
-        *(["--reuse-db"] if postgres else []),
         *(f"--deselect={test}" for test in sorted(deselect)),
         *tests,
     ]
@@ -238,6 +238,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--catalogue", type=Path, default=CATALOGUE)
     parser.add_argument("--only", default="", help="run the ids starting with this")
+    parser.add_argument("--exclude", help="leave out the ids starting with this")
     parser.add_argument("--tests-at", help="use the tests/ folder of this commit")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--verbose", action="store_true")
