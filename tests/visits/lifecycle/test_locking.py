@@ -4,7 +4,7 @@ the first committed (tests/concurrency.py)."""
 
 import pytest
 
-from fieldservice.errors import InvalidInput, InvalidTransition
+from fieldservice.errors import Conflict, InvalidInput, InvalidTransition
 from tests.concurrency import race
 from tests.factories import CustomerFactory, DispatcherFactory, TechnicianFactory
 from tests.visits.lifecycle.service_helpers import T, book, take
@@ -80,3 +80,17 @@ def test_two_work_orders_opened_at_once_take_two_numbers():
     numbers = sorted(WorkOrder.objects.values_list("number", flat=True))
     assert len(set(numbers)) == 3
     assert [number[-4:] for number in numbers] == ["0001", "0002", "0003"]
+
+
+def test_two_bookings_of_one_technicians_time_at_once_let_only_one_through():
+    dispatcher, technician = DispatcherFactory(), TechnicianFactory()
+
+    outcome = race(
+        first=lambda: book(dispatcher=dispatcher, technician=technician),
+        second=lambda: book(dispatcher=dispatcher, technician=technician),
+    )
+
+    assert outcome.first.error is None
+    assert isinstance(outcome.second.error, Conflict)
+    assert outcome.second.error.code == "technician_busy"
+    assert Visit.objects.filter(technician=technician).count() == 1
