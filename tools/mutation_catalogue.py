@@ -245,7 +245,10 @@ def main() -> int:
     arguments = parser.parse_args()
 
     mutations = [
-        m for m in load(arguments.catalogue) if m.id.startswith(arguments.only)
+        m
+        for m in load(arguments.catalogue)
+        if m.id.startswith(arguments.only)
+        and not (arguments.exclude and m.id.startswith(arguments.exclude))
     ]
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="fieldservice-mutations-") as folder:
