@@ -12,6 +12,7 @@ from tests.factories import (
     DispatcherFactory,
     VisitFactory,
 )
+from tests.visits.console.test_queues import contested_item
 from visits.complaints import services
 from visits.complaints.models import Complaint, Holiday
 
@@ -112,3 +113,25 @@ def test_a_customer_cannot_file_a_complaint_about_another_customers_visit():
         services.complaint_file(visit=visit, by=CustomerUserFactory(), description="x")
 
     assert not Complaint.objects.exists()
+
+
+def test_a_complaint_on_a_visit_with_a_contested_item_is_linked_to_it():
+    visit = VisitFactory()
+    item = contested_item(visit, 1)
+
+    complaint = services.complaint_open(
+        visit=visit, source="dispatcher", description="x", at=OPENED
+    )
+
+    assert complaint.conduct_item == item
+
+
+def test_a_complaint_on_a_visit_whose_customer_confirmed_everything_has_no_item():
+    visit = VisitFactory()
+    contested_item(visit, 1, is_confirmed=True)
+
+    complaint = services.complaint_open(
+        visit=visit, source="dispatcher", description="x", at=OPENED
+    )
+
+    assert complaint.conduct_item is None
