@@ -237,7 +237,9 @@ def check_baseline(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--catalogue", type=Path, default=CATALOGUE)
-    parser.add_argument("--only", default="", help="run the ids starting with this")
+    parser.add_argument(
+        "--only", default="", help="run the ids starting with this (comma-separated)"
+    )
     parser.add_argument("--exclude", help="leave out the ids starting with this")
     parser.add_argument("--tests-at", help="use the tests/ folder of this commit")
     parser.add_argument("--no-baseline", action="store_true")
@@ -247,7 +249,7 @@ def main() -> int:
     mutations = [
         m
         for m in load(arguments.catalogue)
-        if m.id.startswith(arguments.only)
+        if m.id.startswith(tuple(arguments.only.split(",")))
         and not (arguments.exclude and m.id.startswith(arguments.exclude))
     ]
     started = time.monotonic()
