@@ -60,7 +60,7 @@ check: install-dev
 		DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=1 DJANGO_SECURE_HSTS_PRELOAD=1 \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
-# Mutation testing of the rules, policies, services and visibility selectors
+# Mutation testing of the rules, policies and complaint services
 # ([tool.mutmut] in pyproject.toml): each mutant runs only the tests that reached
 # its function; results are kept in mutants/ and only changed code runs again.
 # `mutmut results` lists the survivors, `mutmut show <name>` shows one.
