@@ -10,7 +10,7 @@ PORT ?= 8000
 # address served, unless SITE_URL is set in the environment or in .env.
 SITE_URL ?= $(or $(shell sed -n 's/^SITE_URL=//p' .env 2>/dev/null),http://$(HOST):$(PORT))
 
-.PHONY: run test check install install-dev clean vendor-verify bench
+.PHONY: run test check install install-dev clean vendor-verify bench mutation mutation-catalogue
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -83,6 +83,20 @@ bench: install
 		BENCH_TECHNICIANS=$(BENCH_TECHNICIANS) BENCH_COMPRESSION=$(BENCH_COMPRESSION) \
 		BENCH_PHOTO=$(BENCH_PHOTO) BENCH_FLOW=$(BENCH_FLOW) BENCH_SEARCH=$(BENCH_SEARCH) \
 		BENCH_MAX_SECONDS=$(BENCH_MAX_SECONDS) $(PY) -m bench.day
+
+# Mutation testing of the rules, policies and complaint services
+# ([tool.mutmut] in pyproject.toml): each mutant runs only the tests that reached
+# its function; results are kept in mutants/ and only changed code runs again.
+# `mutmut results` lists the survivors, `mutmut show <name>` shows one.
+mutation: install-dev
+	$(VENV)/bin/mutmut run --max-children $${MUTATION_JOBS:-2}
+	$(VENV)/bin/mutmut export-cicd-stats && cat mutants/mutmut-cicd-stats.json
+
+# The hand-made mutations no operator produces (tools/mutations.toml): every
+# select_for_update removed, the chain, the signing link, visibility, complaint
+# clocks, reminders, quiet hours. The lock ones need PostgreSQL (DATABASE_URL).
+mutation-catalogue: install-dev
+	$(PY) tools/mutation_catalogue.py
 
 # Downloads each vendored front-end package from the npm registry and compares
 # the vendored files with what it published (fieldservice/vendor.py).

@@ -14,6 +14,8 @@ from tests import twilio_fake
 from tests.factories import DispatcherFactory
 from tests.signing import sign
 from tests.visits.checklists.checklist_helpers import answer_everything, book
+from tests.visits.lifecycle.service_helpers import book as book_at
+from tests.visits.lifecycle.service_helpers import drive, withdraw_checklists
 from visits.calls import services as calls
 from visits.calls import tasks as call_tasks
 from visits.calls.providers import OutgoingCall, TwilioProvider
@@ -105,6 +107,38 @@ def test_cancelling_a_visit_cancels_its_reminders(visit):
 
     assert set(Call.objects.filter(visit=visit).values_list("state", flat=True)) == {
         "cancelled"
+    }
+
+
+def test_cancelling_a_visit_cancels_a_reminder_already_claimed_for_placing(visit):
+    Call.objects.filter(visit=visit, purpose="reminder_day_before").update(
+        state="queued", claimed_at=timezone.now()
+    )
+
+    services.visit_cancel(visit=visit, by=DispatcherFactory(), reason="客户取消")
+
+    assert set(Call.objects.filter(visit=visit).values_list("state", flat=True)) == {
+        "cancelled"
+    }
+
+
+@pytest.mark.parametrize("end", ["closed", "no_show"])
+def test_a_visit_that_ended_keeps_no_pending_call(end, technician):
+    """Its reminders and booking notice, written at booking and never placed
+    (no scan ran), are cancelled when it is closed or marked a no-show."""
+    withdraw_checklists()
+    dispatcher = DispatcherFactory()
+    visit = book_at(dispatcher=dispatcher, technician=technician)
+    assert Call.objects.filter(visit=visit, state="scheduled").count() == 3
+
+    drive(visit, end, dispatcher=dispatcher)
+
+    calls = dict(Call.objects.filter(visit=visit).values_list("purpose", "state"))
+    assert calls.pop("follow_up", None) == ("scheduled" if end == "closed" else None)
+    assert calls == {
+        "booking_notice": "cancelled",
+        "reminder_before_arrival": "cancelled",
+        "reminder_day_before": "cancelled",
     }
 
 

@@ -146,6 +146,24 @@ def test_a_reminder_that_would_wait_past_the_visit_is_skipped(visit, twilio):
     assert twilio.requests == []
 
 
+# --- Claiming -----------------------------------------------------------------------
+
+
+def test_a_scan_claims_a_call_when_it_is_due_and_not_a_second_before(visit):
+    call = Call.objects.get(visit=visit, purpose="reminder_before_arrival")
+    claimed: list[int] = []
+
+    calls.calls_claim_due(
+        on_claimed=claimed.extend, now=call.due_at - timedelta(seconds=1)
+    )
+    assert call.pk not in claimed
+    calls.calls_claim_due(on_claimed=claimed.extend, now=call.due_at)
+
+    assert call.pk in claimed
+    call.refresh_from_db()
+    assert (call.state, call.claimed_at) == ("queued", call.due_at)
+
+
 # --- Superseded reminders --------------------------------------------------------
 
 

@@ -16,6 +16,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import CompanySettings
+from tests.factories import DispatcherFactory, TechnicianFactory
+from tests.signing import sign
+from tests.visits.lifecycle.service_helpers import S, visit_in, withdraw_checklists
 from tests.visits.signoffs.test_signoff import (
     OLD_LINK_SALT,
     body_for,
@@ -311,3 +314,20 @@ def test_a_link_row_made_after_signing_shows_nothing_personal(
     assert [response.status_code for response in responses] == [409, 404, 404, 404]
     for response in responses:
         assert shown_personal_data(response, done_visit) == []
+
+
+def test_a_link_signs_its_own_visit_whatever_visit_the_caller_names():
+    withdraw_checklists()
+    dispatcher = DispatcherFactory()
+    own, other = (
+        visit_in(S.WORK_DONE, dispatcher=dispatcher, technician=TechnicianFactory())
+        for _ in range(2)
+    )
+    _link, token = signoff.sign_off_link_create(visit=own, by=own.technician)
+
+    record = sign(other, link_token=token, conduct=[])
+
+    assert record.visit_id == own.pk
+    other.refresh_from_db()
+    assert other.state == "work_done"
+    assert not SignOff.objects.filter(visit=other).exists()

@@ -2,6 +2,7 @@
 later edits never fail it), and every kind of tampering is reported by record
 and by what is wrong, by `verify_signoffs` and by the public verify page."""
 
+import hashlib
 import io
 import os
 from contextlib import contextmanager
@@ -130,6 +131,17 @@ def test_the_service_card_pdf_keeps_the_signed_language(api, chain):
 
 
 # --- Tampering, each reported by name ---------------------------------------------
+
+
+def test_each_chain_hash_covers_the_previous_hash_the_record_and_the_signature(chain):
+    """The chain's published form, so anyone can check it without our code: a
+    record moved, removed or replaced changes every chain hash after it."""
+    previous = chain[0].previous_chain_hash
+    for record in chain:
+        text = f"{previous}:{record.snapshot_sha256}:{record.signature_sha256}"
+        assert record.previous_chain_hash == previous
+        assert record.chain_hash == hashlib.sha256(text.encode()).hexdigest()
+        previous = record.chain_hash
 
 
 def test_an_altered_previous_hash_link_is_reported(client, chain):
