@@ -35,6 +35,8 @@ class FakeTwilioHttp(HttpClient):
             {"method": method, "uri": uri, "data": dict(data or {}), "timeout": timeout}
         )
         reply = self.replies.pop(0)
+        if callable(reply):  # something happens while the request is out
+            reply = reply()
         if isinstance(reply, Exception):
             raise reply
         status, body = reply

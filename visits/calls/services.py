@@ -407,12 +407,16 @@ def call_place(*, call_id: int, now: datetime | None = None) -> Call:
     try:
         provider_call_id = provider.place(outgoing)
     except TransientCallError as error:
+        # A timeout may hide a call the provider did place: if its status
+        # callback got here first, the call is no longer being placed, and
+        # trying it again would ring the customer twice.
         with transaction.atomic():
             call = Call.objects.select_for_update().get(pk=call_id)
-            _retry_or_fail(call, str(error), now=timezone.now())
+            if call.state == CallState.PLACING:
+                _retry_or_fail(call, str(error), now=timezone.now())
         return call
     except PermanentCallError as error:
-        Call.objects.filter(pk=call_id).update(
+        Call.objects.filter(pk=call_id, state=CallState.PLACING).update(
             state=CallState.FAILED, last_error=str(error)[:500], ended_at=timezone.now()
         )
         return Call.objects.get(pk=call_id)

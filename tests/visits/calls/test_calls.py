@@ -317,6 +317,38 @@ def test_a_provider_hiccup_is_retried_later_with_backoff(visit, twilio, reply):
     assert result.last_error
 
 
+@pytest.mark.parametrize(
+    ("status", "reply"),
+    [
+        ("completed", requests.exceptions.ReadTimeout("timed out")),
+        ("in-progress", twilio_fake.failed(503)),
+        ("completed", twilio_fake.failed(400, "bad request", 21211)),
+    ],
+    ids=["timeout", "5xx", "4xx"],
+)
+def test_a_call_the_provider_took_before_our_request_failed_is_not_tried_again(
+    visit, twilio, status, reply
+):
+    """The provider placed the call, and its status callback arrived, but our
+    request to it ended in an error: the call rang, so it is neither retried
+    (the customer would be rung twice) nor marked failed."""
+    call = claimed(visit)
+
+    def the_call_rang_meanwhile():
+        calls.call_record_status(call=Call.objects.get(pk=call.pk), status=status)
+        return reply
+
+    twilio.replies.append(the_call_rang_meanwhile)
+
+    result = calls.call_place(call_id=call.pk)
+
+    result.refresh_from_db()
+    assert result.state == ("completed" if status == "completed" else "placed")
+    assert result.attempts == 1
+    assert not result.last_error
+    assert len(twilio.requests) == 1
+
+
 def test_a_call_that_keeps_failing_is_marked_failed_for_the_dispatcher(
     visit, twilio, settings
 ):
