@@ -39,7 +39,7 @@ from fieldservice.i18n import pick, sentences
 from visits.checklists.models import Photo
 from visits.checklists.selectors import answer_of
 from visits.lifecycle import services as lifecycle
-from visits.lifecycle.models import Visit, state_now_sentence
+from visits.lifecycle.models import Visit, WorkOrder, state_now_sentence
 from visits.lifecycle.rules import (
     ArrivalPunctuality,
     Punctuality,
@@ -592,6 +592,10 @@ def visit_sign_off(
     visit, from_state = lifecycle.visit_step_begin(
         visit, Transition.SIGN_OFF, by, at=at
     )
+    # The record covers the work order's description: an edit at the same
+    # moment waits for the signature, then finds the order signed (the visit is
+    # locked first, then its work order; nothing locks them the other way).
+    visit.work_order = WorkOrder.objects.select_for_update().get(pk=visit.work_order_id)
     conduct = _check_conduct(visit, data.conduct)
     language = _language(visit)
     channel = SignOffChannel.TECHNICIAN_DEVICE if by else SignOffChannel.CUSTOMER_LINK

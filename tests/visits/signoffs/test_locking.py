@@ -4,12 +4,13 @@ never forks and a link is never used twice (tests/concurrency.py)."""
 
 import pytest
 
-from fieldservice.errors import InvalidTransition
+from fieldservice.errors import Conflict, InvalidTransition
 from tests.concurrency import race
 from tests.factories import DispatcherFactory, TechnicianFactory
 from tests.signing import sign
 from tests.visits.lifecycle.service_helpers import S, visit_in, withdraw_checklists
-from visits.models import SignOff, SignOffLink
+from visits.lifecycle import services as lifecycle
+from visits.models import SignOff, SignOffLink, WorkOrder
 from visits.signoffs import services as signoff
 from visits.signoffs.services import LinkUsed
 
@@ -71,3 +72,29 @@ def test_no_link_is_made_for_a_visit_being_signed_at_that_moment(done_visits):
     assert outcome.first.error is None
     assert isinstance(outcome.second.error, InvalidTransition)
     assert not SignOffLink.objects.filter(visit=visit).exists()
+
+
+def test_a_description_edited_while_the_customer_signs_waits_and_is_refused(
+    done_visits,
+):
+    """The signature covers the description: an edit at the same moment as the
+    sign-off must not slip in after the record was frozen."""
+    visit = done_visits[0]
+    dispatcher = DispatcherFactory()
+    frozen = visit.work_order.description
+
+    outcome = race(
+        first=lambda: sign(visit, by=visit.technician, conduct=[]),
+        second=lambda: lifecycle.work_order_update_description(
+            work_order=visit.work_order,
+            description="Changed after signing",
+            by=dispatcher,
+        ),
+    )
+
+    assert outcome.first.error is None
+    assert outcome.second_waited
+    assert isinstance(outcome.second.error, Conflict)
+    assert outcome.second.error.code == "work_order_signed"
+    assert WorkOrder.objects.get(pk=visit.work_order_id).description == frozen
+    assert frozen in SignOff.objects.get(visit=visit).snapshot
