@@ -2,6 +2,7 @@
 its ports, upstream and certificate replaced, in a folder of its own (pid,
 logs, temporary bodies), in the foreground as a child process."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -74,7 +75,11 @@ def main_config(folder: Path, site: str) -> str:
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (temp / name).mkdir(parents=True, exist_ok=True)
     (folder / "site.conf").write_text(site)
+    # Started by root (CI), nginx's workers would run as nobody, who may not
+    # enter the test's private temporary folder to keep large bodies there.
+    user = "user root root;" if os.geteuid() == 0 else ""
     return f"""
+{user}
 daemon off;
 master_process on;
 worker_processes 1;

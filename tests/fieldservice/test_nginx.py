@@ -4,7 +4,9 @@ request is answered meanwhile, and the upload then succeeds. Without nginx's
 request buffering the one worker would read the slow body itself and every
 other request would wait for it (bench/slow_clients_bench.py measures both)."""
 
+import contextlib
 import io
+import json
 import socket
 import ssl
 import threading
@@ -13,12 +15,13 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
+from django.conf import settings
 from django.db import connection
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
 from tests.factories import TechnicianFactory
-from tests.nginx import NGINX, Nginx
+from tests.nginx import CONFIG, NGINX, Nginx
 from tests.processes import WebServer, app_environment
 from tests.visits.checklists.checklist_helpers import book
 from visits.lifecycle import services
@@ -187,3 +190,95 @@ def test_a_slow_upload_waits_in_nginx_while_the_one_worker_answers_others(
     head = answers["slow"].split(b"\r\n", 1)[0]  # type: ignore[union-attr]
     assert head == b"HTTP/1.1 201 Created", answers["slow"]
     assert Photo.objects.filter(visit=visit).count() == 1
+
+
+def config_value(name: str) -> str:
+    (line,) = [
+        line.strip()
+        for line in CONFIG.read_text().splitlines()
+        if line.strip().startswith(f"{name} ")
+    ]
+    return line.removeprefix(f"{name} ").removesuffix(";")
+
+
+def photo_limit() -> int:
+    return settings.PHOTO_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def test_nginx_takes_exactly_the_largest_body_the_app_takes():
+    assert int(config_value("client_max_body_size")) == photo_limit()
+    megabytes = f"{photo_limit() / 1_048_576:.3g}"
+    text = CONFIG.read_text()
+    assert f'"max_bytes":{photo_limit()}' in text
+    assert f"The upload is larger than {megabytes} MB." in text
+    assert f"上传的内容超过 {megabytes} MB。" in text
+
+
+def send_photo_upload(proxy, visit, key, declared: int, body: bytes, language="en"):
+    """A photo upload declaring `declared` bytes and sending `body`; the
+    answer's status and body."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    raw = socket.create_connection(("127.0.0.1", proxy.https_port), timeout=300)
+    with context.wrap_socket(raw) as phone:
+        phone.sendall(
+            (
+                f"POST /api/v1/visits/{visit.pk}/photos/ HTTP/1.1\r\n"
+                f"Host: 127.0.0.1\r\nAuthorization: Token {key}\r\n"
+                f"Accept-Language: {language}\r\n"
+                "Content-Type: multipart/form-data; boundary=b\r\n"
+                f"Content-Length: {declared}\r\nConnection: close\r\n\r\n"
+            ).encode()
+        )
+        # Refused, nginx may close before the body is taken.
+        with contextlib.suppress(OSError):
+            phone.sendall(body)
+        response = b""
+        while chunk := phone.recv(65536):
+            response += chunk
+    head, _, content = response.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), content
+
+
+@pytest.mark.parametrize(
+    ("language", "detail"),
+    [
+        ("en", "The upload is larger than 17.5 MB."),
+        ("zh-hans", "上传的内容超过 17.5 MB。"),
+    ],
+)
+def test_a_body_over_the_limit_is_refused_by_nginx_in_the_apps_error_shape(
+    proxy, technician_in_work, language, detail
+):
+    visit, key = technician_in_work
+
+    status, content = send_photo_upload(
+        proxy, visit, key, photo_limit() + 1, b"", language
+    )
+
+    assert status == 413
+    assert json.loads(content) == {
+        "code": "request_too_large",
+        "detail": detail,
+        "max_bytes": photo_limit(),
+    }
+    assert not Photo.objects.exists()
+
+
+def test_a_body_of_exactly_the_limit_reaches_the_app(proxy, technician_in_work):
+    visit, key = technician_in_work
+    head = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; '
+        b'filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+    )
+    tail = b"\r\n--b--\r\n"
+    body = head + b"x" * (photo_limit() - len(head) - len(tail)) + tail
+    assert len(body) == photo_limit()
+
+    status, content = send_photo_upload(proxy, visit, key, len(body), body)
+
+    # Taken by nginx and passed on whole: the app reads it and finds no image.
+    assert status == 400, content
+    assert json.loads(content)["code"] != "request_too_large"
+    assert not Photo.objects.exists()
