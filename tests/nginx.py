@@ -4,6 +4,7 @@ logs, temporary bodies), in the foreground as a child process."""
 
 import os
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -142,7 +143,11 @@ class Nginx(Process):
 
         def listening() -> bool:
             assert self.is_running(), f"nginx stopped:\n{self.log()}"
-            return (self.folder / "nginx.pid").exists()
+            try:
+                socket.create_connection(("127.0.0.1", self.https_port), 5).close()
+            except OSError:
+                return False
+            return True
 
         self.stop_unless(lambda: wait_for(listening, 30, "nginx to start"))
         return self

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import connection
 from PIL import Image
@@ -22,7 +23,7 @@ from rest_framework.authtoken.models import Token
 
 from tests.factories import TechnicianFactory
 from tests.nginx import CONFIG, NGINX, Nginx
-from tests.processes import WebServer, app_environment
+from tests.processes import Process, WebServer, app_environment, wait_for
 from tests.visits.checklists.checklist_helpers import book
 from visits.lifecycle import services
 from visits.models import Photo
@@ -74,18 +75,42 @@ def photo_body(boundary: str) -> bytes:
     )
 
 
+class ProxiedWebServer(WebServer):
+    """Ready when it answers /healthz, which its HTTPS redirect spares."""
+
+    def start(self):
+        Process.start(self)
+
+        def answers() -> bool:
+            assert self.is_running(), f"gunicorn stopped:\n{self.log()}"
+            try:
+                requests.get(f"{self.url}/healthz", timeout=10, allow_redirects=False)
+            except requests.ConnectionError:
+                return False
+            return True
+
+        self.stop_unless(lambda: wait_for(answers, 60, "gunicorn to answer"))
+        return self
+
+
 @pytest.fixture
 def app_server(tmp_path):
-    server = WebServer(
+    """The app under gunicorn, ONE sync worker, with the production settings and
+    the README's proxy variables (HTTPS redirect on: only a request nginx says
+    came over HTTPS is served)."""
+    (tmp_path / "gunicorn").mkdir()
+    server = ProxiedWebServer(
         tmp_path / "gunicorn",
         app_environment(
+            DJANGO_SETTINGS_MODULE="fieldservice.settings.base",
             DATABASE_URL=database_url(),
+            MEDIA_ROOT=str(tmp_path / "media"),
+            DJANGO_SECURE_SSL_REDIRECT="1",
             DJANGO_BEHIND_TLS_PROXY="1",
             TRUSTED_PROXY_COUNT="1",
         ),
         workers=1,
     )
-    (tmp_path / "gunicorn").mkdir()
     yield server.start()
     server.stop()
 
@@ -282,3 +307,55 @@ def test_a_body_of_exactly_the_limit_reaches_the_app(proxy, technician_in_work):
     assert status == 400, content
     assert json.loads(content)["code"] != "request_too_large"
     assert not Photo.objects.exists()
+
+
+def test_the_app_serves_what_nginx_says_came_over_https(proxy, app_server):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        through_nginx = requests.get(
+            f"{proxy.url}/api/v1/", verify=False, allow_redirects=False, timeout=60
+        )
+    # Straight to gunicorn, with nothing saying HTTPS: sent there.
+    direct = requests.get(
+        f"{app_server.url}/api/v1/", allow_redirects=False, timeout=60
+    )
+    plain = requests.get(
+        f"http://127.0.0.1:{proxy.http_port}/api/v1/",
+        allow_redirects=False,
+        timeout=60,
+    )
+
+    assert through_nginx.status_code == 200
+    assert direct.status_code == 301
+    assert direct.headers["Location"] == f"https://127.0.0.1:{app_server.port}/api/v1/"
+    assert plain.status_code == 301
+    assert plain.headers["Location"] == "https://127.0.0.1/api/v1/"
+
+
+def test_the_app_sees_the_phones_address_not_one_it_claims(proxy):
+    TechnicianFactory(username="zhang")
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    body = json.dumps({"username": "zhang", "password": "wrong"}).encode()
+    # The phone connects from 127.0.0.2 (nginx reaches gunicorn from 127.0.0.1)
+    # and claims another address in X-Forwarded-For.
+    raw = socket.create_connection(
+        ("127.0.0.1", proxy.https_port), timeout=60, source_address=("127.0.0.2", 0)
+    )
+    with context.wrap_socket(raw) as phone:
+        phone.sendall(
+            (
+                "POST /api/v1/auth/token/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "X-Forwarded-For: 203.0.113.9\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+            ).encode()
+            + body
+        )
+        response = b""
+        while chunk := phone.recv(65536):
+            response += chunk
+
+    assert response.startswith(b"HTTP/1.1 400"), response
+    attempt = AccessAttempt.objects.get()
+    assert attempt.ip_address == "127.0.0.2"
