@@ -205,6 +205,37 @@ def test_a_small_photo_is_not_upscaled():
     assert opened(photo.display).size == (800, 600)
 
 
+def test_a_photo_the_phone_made_display_sized_is_turned_but_never_resampled(
+    monkeypatch,
+):
+    # Given a 1600x1200 JPEG, the size the phone app uploads, stored sideways
+    # (orientation 6) with GPS, and left half red, right half white
+    stored = Image.new("RGB", (1600, 1200), WHITE)
+    stored.paste(RED, (0, 0, 800, 1200))
+    upload = encoded(stored, "JPEG", quality=95, exif=camera_exif(orientation=6))
+    resized_sizes = []
+    real_resize = Image.Image.resize
+
+    def recording_resize(self, size, *arguments, **options):
+        resized_sizes.append((self.size, tuple(size)))
+        return real_resize(self, size, *arguments, **options)
+
+    monkeypatch.setattr(Image.Image, "resize", recording_resize)
+
+    photo = process_photo(io.BytesIO(upload), **LIMITS)
+
+    # Then only the thumbnail is resampled; the display keeps every pixel, turned
+    assert resized_sizes == [((1200, 1600), (240, 320))]
+    display = opened(photo.display)
+    assert display.size == (photo.width, photo.height) == (1200, 1600)
+    assert display.getpixel((600, 10)) == pytest.approx(RED, abs=12)
+    assert display.getpixel((600, 1590)) == pytest.approx(WHITE, abs=12)
+    for data in (photo.display, photo.thumbnail):
+        assert dict(opened(data).getexif()) == {}
+        assert GPS_DATUM.encode() not in data
+        assert CAMERA_MAKE.encode() not in data
+
+
 def test_a_photo_smaller_than_the_thumbnail_keeps_its_size_in_both_files():
     upload = encoded(photographic((200, 100)), "PNG")
 
@@ -515,9 +546,10 @@ def test_the_same_upload_gives_the_same_files_and_hash_twice():
 # --- Reduced decoding -----------------------------------------------------------
 
 
-def test_a_large_png_is_reduced_before_it_is_turned_upright(monkeypatch):
+def test_a_large_png_is_reduced_and_resized_before_it_is_turned_upright(monkeypatch):
     """A PNG cannot be decoded at reduced scale; it is reduced by a whole factor
-    right after decoding, so no full-size copy is turned or converted."""
+    right after decoding and resized to the display, so only the display-sized
+    copy is turned or converted."""
     turned_sizes = []
     real_transpose = Image.Image.transpose
 
@@ -532,8 +564,8 @@ def test_a_large_png_is_reduced_before_it_is_turned_upright(monkeypatch):
 
     photo = process_photo(io.BytesIO(upload), **LIMITS)
 
-    # 4000 // 1600 = 2: turned at half size, then resized to the display.
-    assert turned_sizes == [(2000, 1500)]
+    # 4000 // 1600 = 2: reduced to half size, resized, then turned.
+    assert turned_sizes == [(1600, 1200)]
     assert (photo.width, photo.height) == (1200, 1600)
     assert (photo.source_width, photo.source_height) == (3000, 4000)
 
