@@ -1,4 +1,4 @@
-"""Benchmark of visits.photos.process_photo on a 12-megapixel phone photo.
+"""Benchmark of visits.checklists.photos.process_photo on a 12-megapixel phone photo.
 
 Run from the project root: `.venv/bin/python bench/photo_bench.py`.
 
@@ -198,7 +198,7 @@ def high_water_mark_mb() -> float | None:
 
 def measure_memory_here(photo_path: Path, mode: str) -> None:
     """Child process: print the growth of peak memory across one call, in MB."""
-    import visits.photos  # noqa: F401  (Pillow is imported before the baseline)
+    import visits.checklists.photos  # noqa: F401  (Pillow is imported before the baseline)
 
     data = photo_path.read_bytes()
     with draft_mode(mode):
