@@ -5,6 +5,7 @@ Every test image is made here with Pillow, in memory.
 
 import hashlib
 import io
+import math
 import random
 import struct
 import zlib
@@ -12,7 +13,7 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
-from PIL import ExifTags, Image, ImageCms, ImageFile
+from PIL import ExifTags, Image, ImageChops, ImageCms, ImageFile, ImageStat
 
 from visits.checklists.photos import PhotoRejected, process_photo
 
@@ -234,6 +235,23 @@ def test_a_photo_the_phone_made_display_sized_is_turned_but_never_resampled(
         assert dict(opened(data).getexif()) == {}
         assert GPS_DATUM.encode() not in data
         assert CAMERA_MAKE.encode() not in data
+
+
+def test_the_thumbnail_is_as_faithful_as_a_full_lanczos_resize_to_the_eye():
+    source = photographic((1600, 1200), seed=7)
+    upload = encoded(source, "JPEG", quality=95)
+
+    photo = process_photo(io.BytesIO(upload), **LIMITS)
+
+    # Against a plain Lanczos resize of the decoded upload, JPEG encoding
+    # included: about 41.5 dB PSNR, where above 38 no difference can be seen
+    # (a nearest-neighbour thumbnail scores about 32).
+    fair = opened(upload).resize((320, 240), Image.Resampling.LANCZOS)
+    thumbnail = opened(photo.thumbnail)
+    assert thumbnail.size == fair.size
+    difference = ImageStat.Stat(ImageChops.difference(fair, thumbnail))
+    mean_square_error = sum(rms**2 for rms in difference.rms) / 3
+    assert 10 * math.log10(255**2 / mean_square_error) > 38
 
 
 def test_a_photo_smaller_than_the_thumbnail_keeps_its_size_in_both_files():
