@@ -1,4 +1,4 @@
-"""Benchmark of visits.photos.process_photo on a 12-megapixel phone photo.
+"""Benchmark of visits.checklists.photos.process_photo on a 12-megapixel phone photo.
 
 Run from the project root: `.venv/bin/python bench/photo_bench.py`.
 
@@ -8,8 +8,15 @@ grain, EXIF orientation 6), then measures
   peak RSS (getrusage ru_maxrss) across one call: Pillow allocates in C, where
   tracemalloc cannot see;
 - wall time over --runs calls in this process, after a warm-up.
-Both with JPEG draft mode (as shipped) and without it, for comparison. Prints a
-table and writes bench/results/photo.json.
+Both with JPEG draft mode (as shipped) and without it, for comparison. Then
+- CPU time (time.process_time, so other load on a shared machine counts less
+  than in wall time) per call for two inputs: the 12 MP photo as a camera writes
+  it, and the photo as the phone app uploads it (made upright and 1600 px long
+  on the phone, JPEG quality 80, no EXIF), each as the median of --runs calls
+  and as a ratio to a trivial operation (SHA-256 of 1 MB) timed in the same
+  run, interleaved, so runs on differently loaded machines compare.
+Prints tables and writes bench/results/photo.json. `--cpu-only` skips the
+memory samples and the draft comparison.
 
 On Linux a new process starts with ru_maxrss already at its parent's peak (the
 kernel carries it over fork and exec), which would hide everything below it.
@@ -20,6 +27,7 @@ as a cross-check.
 """
 
 import argparse
+import hashlib
 import io
 import json
 import math
@@ -46,6 +54,11 @@ PHOTO_SIZE = (4000, 3000)
 PHOTO_QUALITY = 90
 PHOTO_ORIENTATION = 6
 MODES = ("draft", "no_draft")
+# As the phone app sends a photo (visits/static/phone/photos.js): upright,
+# long side PHOTO_UPLOAD_MAX_SIDE_PIXELS, quality 0.8 in the browser's terms.
+PHONE_LONG_SIDE = 1600
+PHONE_QUALITY = 80
+TRIVIAL_BYTES = b"x" * MB
 
 
 def make_phone_photo() -> bytes:
@@ -74,6 +87,77 @@ def make_phone_photo() -> bytes:
     buffer = io.BytesIO()
     photo.save(buffer, "JPEG", quality=PHOTO_QUALITY, exif=exif)
     return buffer.getvalue()
+
+
+def as_the_phone_sends(data: bytes) -> bytes:
+    """The camera photo made upright and small, without metadata, as the app does."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as photo:
+        upright = ImageOps.exif_transpose(photo)
+    upright.thumbnail((PHONE_LONG_SIDE, PHONE_LONG_SIDE), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    upright.save(buffer, "JPEG", quality=PHONE_QUALITY)
+    return buffer.getvalue()
+
+
+def trivial() -> None:
+    hashlib.sha256(TRIVIAL_BYTES).digest()
+
+
+def cpu_milliseconds(operation) -> float:
+    started = time.process_time()
+    operation()
+    return (time.process_time() - started) * 1000
+
+
+def measure_cpu(inputs: dict[str, bytes], runs: int) -> dict:
+    """Median CPU ms per call of each input and of the trivial operation,
+    interleaved so that a change in the machine's load touches all alike."""
+    for data in inputs.values():
+        process(data)  # warm-up
+    samples: dict[str, list[float]] = {name: [] for name in inputs}
+    reference: list[float] = []
+    for _ in range(runs):
+        for name, data in inputs.items():
+            samples[name].append(cpu_milliseconds(lambda data=data: process(data)))
+        # The trivial operation is short: time 20 in a row, per call.
+        reference.append(cpu_milliseconds(lambda: [trivial() for _ in range(20)]) / 20)
+    trivial_ms = statistics.median(reference)
+    results = {}
+    for name, data in inputs.items():
+        photo = process(data)
+        median_ms = statistics.median(samples[name])
+        results[name] = {
+            "input_bytes": len(data),
+            "display": [photo.width, photo.height],
+            "display_bytes": len(photo.display),
+            "thumbnail_bytes": len(photo.thumbnail),
+            "runs": runs,
+            "median_cpu_ms": round(median_ms, 1),
+            "min_cpu_ms": round(min(samples[name]), 1),
+            "max_cpu_ms": round(max(samples[name]), 1),
+            "ratio_to_trivial": round(median_ms / trivial_ms, 1),
+        }
+    return {"trivial": "sha256 of 1 MB", "trivial_cpu_ms": round(trivial_ms, 3)} | {
+        "inputs": results
+    }
+
+
+def print_cpu(cpu: dict) -> None:
+    header = (
+        f"{'input':<12}{'bytes':>10}{'display':>11}{'median CPU ms':>15}"
+        f"{'x trivial':>11}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, result in cpu["inputs"].items():
+        display = "x".join(str(side) for side in result["display"])
+        print(
+            f"{name:<12}{result['input_bytes']:>10}{display:>11}"
+            f"{result['median_cpu_ms']:>15.1f}{result['ratio_to_trivial']:>11.1f}"
+        )
+    print(f"(trivial: {cpu['trivial']}, {cpu['trivial_cpu_ms']} ms CPU)")
 
 
 @contextmanager
@@ -114,7 +198,7 @@ def high_water_mark_mb() -> float | None:
 
 def measure_memory_here(photo_path: Path, mode: str) -> None:
     """Child process: print the growth of peak memory across one call, in MB."""
-    import visits.photos  # noqa: F401  (Pillow is imported before the baseline)
+    import visits.checklists.photos  # noqa: F401  (Pillow is imported before the baseline)
 
     data = photo_path.read_bytes()
     with draft_mode(mode):
@@ -193,6 +277,11 @@ def main() -> None:
     parser.add_argument(
         "--memory-samples", type=int, default=5, help="fresh processes per mode"
     )
+    parser.add_argument(
+        "--cpu-only",
+        action="store_true",
+        help="only the CPU comparison of the two inputs (prints, writes nothing)",
+    )
     parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     parser.add_argument("--photo", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--make-photo", type=Path, help=argparse.SUPPRESS)
@@ -204,6 +293,12 @@ def main() -> None:
         return
     if arguments.child:
         measure_memory_here(arguments.photo, arguments.child)
+        return
+
+    if arguments.cpu_only:
+        data = make_phone_photo()
+        inputs = {"12mp_camera": data, "1600_phone": as_the_phone_sends(data)}
+        print_cpu(measure_cpu(inputs, arguments.runs))
         return
 
     with tempfile.TemporaryDirectory() as directory:
@@ -221,6 +316,9 @@ def main() -> None:
         mode: summary(measure_time(data, mode, arguments.runs), memory[mode])
         for mode in MODES
     }
+    cpu = measure_cpu(
+        {"12mp_camera": data, "1600_phone": as_the_phone_sends(data)}, arguments.runs
+    )
     photo = process(data)
 
     report = {
@@ -251,6 +349,7 @@ def main() -> None:
             "extra_peak_rss_mb": TARGET_EXTRA_PEAK_MB,
         },
         "results": results,
+        "cpu_per_photo": cpu,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")
@@ -288,6 +387,8 @@ def main() -> None:
             f"{result['extra_peak_rss_mb_max']:>10.1f}"
             f"{high_water:>11}  {verdict}"
         )
+    print()
+    print_cpu(cpu)
     print()
     print(
         f"Targets: p95 <= {TARGET_MILLISECONDS} ms, extra peak RSS <= "

@@ -447,6 +447,11 @@ PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
 # Longest side of a photo, checked before decoding: 1 x 50,000,000 is within the
 # pixel count yet ties a worker up. A 50-megapixel phone photo is 8160 x 6120.
 PHOTO_MAX_SIDE_PIXELS = env.int("PHOTO_MAX_SIDE_PIXELS", default=12_000)
+# The phone app makes a photo this long on its longest side before it queues and
+# uploads it (a 12-megapixel camera JPEG is 4-5 MB and costs the server several
+# times a small one to process). 1600 is the size of the display copy the server
+# keeps, so nothing stored is lost; 0 sends photos as taken.
+PHOTO_UPLOAD_MAX_SIDE_PIXELS = env.int("PHOTO_UPLOAD_MAX_SIDE_PIXELS", default=1600)
 # How far ahead of the server's clock a phone's capture time may be
 # (docs/rules.md#evidence-after-arrival): later than that, the phone's clock is wrong.
 EVIDENCE_CLOCK_SKEW_SECONDS = env.int("EVIDENCE_CLOCK_SKEW_SECONDS", default=300)

@@ -3,11 +3,13 @@ a whole visit from sign-in to the signed service card, working offline, a
 required item blocking "work done", both languages, accessibility, and
 another technician's visit staying invisible."""
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from PIL import ExifTags, Image
 
 from tests.browser.conftest import axe_violations, horizontal_overflow, screenshot
 from tests.visits.checklists.checklist_helpers import (
@@ -300,11 +302,63 @@ def test_working_offline_everything_is_sent_once_when_the_network_returns(
         answer = ChecklistAnswer.objects.get(item=entry)
         assert (answer.value, answer.version) == (True, 1)
     assert Photo.objects.filter(visit=visit, item=photo_item).count() == 1
-    # The phone keeps and sends the 2400 x 1800 photo downscaled.
-    assert queued_photo_size == [1280, 960, "image/jpeg"]
+    # The phone keeps and sends the 2400 x 1800 photo downscaled to the
+    # default PHOTO_UPLOAD_MAX_SIDE_PIXELS.
+    assert queued_photo_size == [1600, 1200, "image/jpeg"]
     assert VisitEvent.objects.filter(visit=visit, kind="start_work").count() == 1
     visit.refresh_from_db()
     assert visit.state == "in_progress"
+
+
+def sideways_camera_photo(width, height):
+    """A camera JPEG stored sideways as phones do: left half red, right half
+    blue, with EXIF orientation 6, so upright its top is red and bottom blue."""
+    stored = Image.new("RGB", (width, height), (0, 0, 220))
+    stored.paste((220, 0, 0), (0, 0, width // 2, height))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", quality=90, exif=exif)
+    return buffer.getvalue()
+
+
+def test_a_large_photo_is_made_small_and_upright_on_the_phone_before_upload(
+    live_server, api, technician, phone, settings
+):
+    settings.PHOTO_UPLOAD_MAX_SIDE_PIXELS = 1000
+    visit = book(technician)
+    api.as_user(technician)
+    for step in ("start-travel", "arrive"):
+        assert api.post(f"/api/v1/visits/{visit.id}/actions/{step}/").status_code == 200
+    photo_item = visit.checklist.filter(kind="photo").order_by("position").first()
+    page = phone("en-US")
+    sign_in_through_the_api(page, live_server, technician)
+    open_app(page, live_server, f"#/visits/{visit.id}/checklist")
+    page.wait_for_selector("article.item")
+
+    page.locator(f"#item-{photo_item.id} input.photo-input").set_input_files(
+        {
+            "name": "IMG_0001.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": sideways_camera_photo(4000, 3000),
+        }
+    )
+    page.wait_for_selector(f"#item-{photo_item.id}.answered", timeout=TIMEOUT)
+    wait_until_sent(page)
+
+    photo = Photo.objects.get(visit=visit, item=photo_item)
+    assert photo.captured_at is not None
+    # What arrived was already upright and at most 1000 px long (3000 x 4000
+    # upright, scaled by a quarter), and the server never upscales. Sent as
+    # taken, the server's display copy would be 1200 x 1600.
+    with photo.image.open("rb") as stored_file:
+        stored = Image.open(stored_file)
+        stored.load()
+    assert stored.size == (photo.width, photo.height) == (750, 1000)
+    top, bottom = stored.getpixel((375, 100)), stored.getpixel((375, 900))
+    assert top[0] > 150 > top[2]  # red: upright
+    assert bottom[2] > 150 > bottom[0]  # blue
+    assert page.script_errors == []
 
 
 def test_a_missing_required_item_blocks_work_done_and_the_app_jumps_to_it(

@@ -93,6 +93,8 @@ def _shell_version() -> str:
         digest.update(Path(finders.find(name)).read_bytes())
     for template in ("phone/app.html", "phone/sw.js"):
         digest.update(Path(get_template(template).origin.name).read_bytes())
+    # Settings the shell page carries to the app.
+    digest.update(str(settings.PHOTO_UPLOAD_MAX_SIDE_PIXELS).encode())
     return digest.hexdigest()[:16]
 
 
@@ -126,6 +128,7 @@ def app_shell(request: HttpRequest) -> HttpResponse:
         {
             "version": shell_version(),
             "theme_colour": THEME_COLOUR,
+            "photo_max_side": settings.PHOTO_UPLOAD_MAX_SIDE_PIXELS,
             "entry_module": static(ENTRY_MODULE),
             "preloaded_modules": [static(name) for name in startup_modules()[1:]],
             "signing_css": static("shared/signing.css")

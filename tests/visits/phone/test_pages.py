@@ -104,6 +104,24 @@ def test_the_workers_version_changes_when_a_shell_file_changes(monkeypatch, tmp_
     assert pages._shell_version() == pages._shell_version()
 
 
+def test_the_shell_carries_the_upload_bound_for_photos_to_the_app(client, settings):
+    settings.PHOTO_UPLOAD_MAX_SIDE_PIXELS = 1280
+
+    html = client.get("/app/").content.decode()
+
+    assert ' data-photo-max-side="1280"' in html
+
+
+def test_the_workers_version_changes_when_the_upload_bound_changes(settings):
+    """The worker serves the shell page from its cache: a new bound must come
+    with a new version, or phones would keep the old one."""
+    before = pages._shell_version()
+
+    settings.PHOTO_UPLOAD_MAX_SIDE_PIXELS += 1
+
+    assert pages._shell_version() != before
+
+
 PRELOAD = re.compile(r'<link rel="modulepreload" href="([^"]+)">')
 
 
