@@ -111,3 +111,41 @@ def test_the_scorecard_in_chinese_with_a_team_filter(desktop, live_server):
     )
     assert "team=" in page.get_attribute("#score-csv", "href")
     assert page.script_errors == []
+
+
+def test_an_answer_to_an_earlier_period_never_replaces_the_chosen_one(
+    desktop, live_server
+):
+    """The page's first load (this month) is still on its way when the
+    dispatcher picks November: November's figures stay on screen when the
+    older answer lands."""
+    known_data()
+    dispatcher = DispatcherFactory()
+    page = desktop("en-US")
+    held = []
+
+    def hold_the_first_load(route):
+        if not held and f"from={FROM}" not in route.request.url:
+            held.append(route)  # answered later, after November's
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/scorecard/technicians/?*", hold_the_first_load)
+    sign_in_to_console(page, live_server, dispatcher, "/console/scorecard/")
+    for _ in range(100):  # until the page's first load reaches the route
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    show_november(page)
+    assert figure(page, 1, "on_time_rate") == "33.3"
+
+    with page.expect_response(lambda response: response.request == held[0].request):
+        held[0].continue_()
+    # The page's own event loop takes the older answer (with the defect it drew
+    # this month's table at once).
+    page.wait_for_timeout(200)
+
+    expect(page.locator("#score-message")).to_have_text("")
+    assert figure(page, 1, "on_time_rate") == "33.3"
+    assert figure(page, 1, "mean_lateness_minutes") == "22.5"

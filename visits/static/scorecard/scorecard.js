@@ -247,7 +247,13 @@ async function drawReviews() {
       : t("review_pending"))));
 }
 
+// Each load is numbered: an answer to an older one (the page's first load still
+// on its way when the dispatcher picks another period) must not replace the
+// newer one's figures.
+let latestLoad = 0;
+
 async function load() {
+  const thisLoad = ++latestLoad;
   message.replaceChildren(t("loading"));
   csvLink.setAttribute("href", `/api/v1/scorecard/technicians.csv?${query()}`);
   try {
@@ -256,6 +262,7 @@ async function load() {
       request(`scorecard/trend/?${query()}&by=week`),
       request(`scorecard/teams/?from=${fromInput.value}&to=${toInput.value}`),
     ]);
+    if (thisLoad !== latestLoad) return;
     const chosen = teamSelect.value;
     teamSelect.replaceChildren(
       teamSelect.options[0],
@@ -269,6 +276,7 @@ async function load() {
     drawTable();
     message.replaceChildren(technicians.overall.visits ? "" : t("no_data"));
   } catch (error) {
+    if (thisLoad !== latestLoad) return;
     message.replaceChildren(h("p", { class: "refusal" }, t("failed", { detail: error.body?.detail || error.message })));
   }
 }
