@@ -572,3 +572,62 @@ def test_today_offline_says_it_shows_saved_data_and_sign_out_drops_it(
     assert is_stale is True
     assert offline_customer == visit.work_order.customer_name
     assert kept_after_sign_out == []
+
+
+def test_answers_update_the_checklist_in_place_without_reading_it_again(
+    live_server, api, technician, phone
+):
+    """The answer's own response carries the item's missing reason: the
+    checklist screen reads the checklist once, and a required confirmation
+    taken back is shown missing again at once. Only a refused write (here an
+    answer another device changed meanwhile) makes it read the checklist."""
+    visit = book(technician)
+    api.as_user(technician)
+    start_work(api, visit)
+    confirm = visit.checklist.filter(kind="confirm", is_required=True).first()
+    required = visit.checklist.filter(is_required=True).count()
+    page = phone("en-US")
+    sign_in_through_the_api(page, live_server, technician)
+    reads = []
+    page.on(
+        "request",
+        lambda request: (
+            reads.append(request.url)
+            if request.method == "GET"
+            and request.url.endswith(f"/{visit.id}/checklist/")
+            else None
+        ),
+    )
+    open_app(page, live_server, f"#/visits/{visit.id}/checklist")
+    card = page.locator(f"#item-{confirm.id}")
+    card.locator("button.confirm").click()
+    page.wait_for_selector(f"#item-{confirm.id}.answered", timeout=TIMEOUT)
+    wait_until_sent(page)
+    done_once = page.text_content("#checklist-progress")
+    card.locator("button.confirm").click()  # taken back: false
+    page.wait_for_selector(f"#item-{confirm.id}.missing", timeout=TIMEOUT)
+    wait_until_sent(page)
+    taken_back = page.text_content("#checklist-progress")
+    page.wait_for_timeout(2500)  # past the refused-write reload's 1.5 s delay
+    reads_after_answers = len(reads)
+
+    # Another device answers the item: this phone's next answer is stale.
+    other = ChecklistAnswer.objects.get(item=confirm)
+    api.put(
+        f"/api/v1/visits/{visit.id}/checklist/{confirm.id}/",
+        {"value": True, "note": "", "captured_at": None},
+        format="json",
+        HTTP_IF_MATCH=f'"{confirm.id}.{other.version}"',
+    )
+    page.locator(f"#item-{confirm.id} button.confirm").click()
+    page.wait_for_selector(f"#item-{confirm.id} .refusal", timeout=TIMEOUT)
+    for _wait in range(60):  # the reload follows the refusal by 1.5 s
+        if len(reads) >= 2:
+            break
+        page.wait_for_timeout(250)
+
+    assert done_once == f"{required - 1} of {required} required items to do"
+    assert taken_back == f"{required} of {required} required items to do"
+    assert reads_after_answers == 1
+    assert len(reads) == 2
+    assert page.script_errors == []

@@ -31,7 +31,7 @@ from fieldservice.downloads import FileDownloadApi
 from fieldservice.errors import ApplicationError, error_body
 from fieldservice.idempotency.api import IdempotentWritesMixin
 from fieldservice.idempotency.services import HEADER, Outcome, fingerprint, run_once
-from visits.checklists import policies, selectors, services
+from visits.checklists import policies, rules, selectors, services
 from visits.checklists.models import Photo, VisitChecklistItem
 from visits.checklists.services import PreconditionFailed
 from visits.lifecycle.api import VisitOutputSerializer
@@ -90,6 +90,7 @@ ITEM_EXAMPLE = {
     "max_value": None,
     "answer": None,
     "etag": '"41.0"',
+    "missing_reason": None,
     "photos": [
         {
             "id": 7,
@@ -135,6 +136,9 @@ class PhotoOutputSerializer(serializers.ModelSerializer):
         return reverse("photo-thumbnail", args=[photo.id])
 
 
+MISSING_REASONS = [reason.value for reason in rules.MissingReason]
+
+
 class AnswerOutputSerializer(serializers.Serializer):
     value = serializers.JSONField()
     note = serializers.CharField()
@@ -152,9 +156,16 @@ class AnswerOutputSerializer(serializers.Serializer):
 )
 class ChecklistItemOutputSerializer(serializers.ModelSerializer):
     text = serializers.CharField()
-    answer = serializers.SerializerMethodField()
+    # A nested serializer, not a method building one per item: the checklist
+    # is the phone's most frequent read. A missing answer reads as null.
+    answer = AnswerOutputSerializer(allow_null=True, read_only=True)
     etag = serializers.SerializerMethodField()
     photos = PhotoOutputSerializer(many=True)
+    missing_reason = serializers.SerializerMethodField(
+        help_text="Why this item still keeps the visit from work done, or null: "
+        "the same reason as in the checklist's `missing`. An answer's response "
+        "carries it, so the phone needs no reload to know."
+    )
 
     class Meta:
         model = VisitChecklistItem
@@ -174,12 +185,14 @@ class ChecklistItemOutputSerializer(serializers.ModelSerializer):
             "answer",
             "etag",
             "photos",
+            "missing_reason",
         ]
 
-    @extend_schema_field(AnswerOutputSerializer(allow_null=True))
-    def get_answer(self, item: VisitChecklistItem):
-        answer = selectors.answer_of(item)
-        return AnswerOutputSerializer(answer).data if answer else None
+    @extend_schema_field(
+        serializers.ChoiceField(choices=MISSING_REASONS, allow_null=True)
+    )
+    def get_missing_reason(self, item: VisitChecklistItem) -> str | None:
+        return selectors.missing_reason_of(item)
 
     def get_etag(self, item: VisitChecklistItem) -> str:
         return etag(item)
@@ -189,9 +202,7 @@ class MissingItemSerializer(serializers.Serializer):
     item = serializers.IntegerField()
     code = serializers.CharField()
     text = serializers.CharField()
-    reason = serializers.ChoiceField(
-        choices=["unanswered", "not_confirmed", "photo_missing"]
-    )
+    reason = serializers.ChoiceField(choices=MISSING_REASONS)
 
 
 class ChecklistOutputSerializer(serializers.Serializer):

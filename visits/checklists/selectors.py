@@ -91,6 +91,29 @@ def _progress(items: list[VisitChecklistItem]) -> list[rules.ItemProgress]:
     return progress
 
 
+def missing_reason_of(item: VisitChecklistItem) -> str | None:
+    """Why this one item still keeps the visit from "work done" (a
+    rules.MissingReason value), or None. Uses the `photo_count` annotation or
+    prefetched photos when there are any; counts only for a photo item."""
+    answer = answer_of(item)
+    photo_count = getattr(item, "photo_count", None)
+    if photo_count is None:
+        photo_count = item.photos.count() if item.kind == "photo" else 0
+    missing = rules.missing_items(
+        [
+            rules.ItemProgress(
+                item_id=item.id,
+                kind=item.kind,
+                is_required=item.is_required,
+                is_answered=answer is not None,
+                value=answer.value if answer is not None else None,
+                photo_count=photo_count,
+            )
+        ]
+    )
+    return missing[0][1].value if missing else None
+
+
 def missing_from_items(items: list[VisitChecklistItem]) -> list[dict]:
     """`items` need `answer` loaded and a `photo_count` annotation."""
     by_id = {item.id: item for item in items}

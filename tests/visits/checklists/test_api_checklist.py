@@ -792,3 +792,42 @@ def test_photos_of_another_technicians_visit_are_hidden(
     assert post_photo(api, theirs, file=upload()).status_code == 404
     assert api.get(photo["url"]).status_code == 404
     assert Photo.objects.count() == 1
+
+
+def test_each_item_and_each_answer_says_why_it_is_still_missing(api, technician):
+    """An item's `missing_reason` is the checklist's `missing` for that item,
+    in the checklist and in an answer's own response, so the phone can show
+    the checklist as it now is without reading it again."""
+    visit = book(technician)  # a city home: shoe covers are a required photo
+    api.as_user(technician)
+    start(api, visit)
+    confirm = item(visit, "items_put_back")
+    text = item(visit, "work_summary")
+    photo = item(visit, "site_clean")
+    optional = visit.checklist.filter(is_required=False).exclude(kind="photo").first()
+
+    before = {
+        row["code"]: row["missing_reason"] for row in checklist_of(api, visit)["items"]
+    }
+    said_no = put(api, visit, confirm, {"value": False}).json()["missing_reason"]
+    said_yes = put(api, visit, confirm, {"value": True}).json()["missing_reason"]
+    written = put(api, visit, text, {"value": "换了光猫"}).json()["missing_reason"]
+    api.post(
+        f"/api/v1/visits/{visit.id}/photos/",
+        {"file": upload(data=jpeg()), "item": photo.id},
+        format="multipart",
+    )
+    after = checklist_of(api, visit)
+
+    assert (before["items_put_back"], before["work_summary"]) == (
+        "unanswered",
+        "unanswered",
+    )
+    assert before["site_clean"] == "photo_missing"
+    assert before[optional.code] is None
+    assert (said_no, said_yes, written) == ("not_confirmed", None, None)
+    reasons = {row["code"]: row["missing_reason"] for row in after["items"]}
+    assert reasons["site_clean"] is None
+    assert {row["code"]: row["reason"] for row in after["missing"]} == {
+        code: reason for code, reason in reasons.items() if reason is not None
+    }

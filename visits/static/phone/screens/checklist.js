@@ -249,25 +249,32 @@ export async function showChecklist(screen, app, { visit: visitId, item: focusIt
     });
   }
 
-  // What the server answered goes straight into the checklist shown, so the
-  // item does not flicker back to "to do" while the full reload is pending.
+  // What the server answered goes straight into the checklist shown: the
+  // answered item as it is now, with its own missing reason. Nothing else on
+  // the checklist changes with one item's answer, so no reload is needed.
   function applySent(entry, body) {
     const index = checklist.items.findIndex((item) => item.id === entry.item);
     if (index < 0 || !body) return;
+    const item = checklist.items[index];
     if (entry.kind === "answer") {
       latestEtags.set(entry.item, body.etag);
       checklist.items[index] = body;
-      if (entry.body.value === true || checklist.items[index].kind !== "confirm") {
-        checklist.missing = checklist.missing.filter((each) => each.item !== entry.item);
-      }
+      markMissing(body, body.missing_reason);
     } else if (entry.kind === "photo") {
-      checklist.items[index].photos.push(body);
-      if (checklist.items[index].kind === "photo") {
-        checklist.missing = checklist.missing.filter((each) => each.item !== entry.item);
-      }
+      item.photos.push(body);
+      if (item.kind === "photo") markMissing(item, null);
     }
   }
 
+  function markMissing(item, reason) {
+    const others = checklist.missing.filter((each) => each.item !== item.id);
+    checklist.missing = reason
+      ? [...others, { item: item.id, code: item.code, text: item.text, reason }]
+      : others;
+  }
+
+  // A refused write means the server holds something this phone has not
+  // seen (an answer from another device, a visit signed off): read it again.
   function reloadSoon() {
     clearTimeout(reloadTimer);
     reloadTimer = setTimeout(async () => {
@@ -287,6 +294,7 @@ export async function showChecklist(screen, app, { visit: visitId, item: focusIt
       if (bar) bar.value = Math.round(event.fraction * 100);
     } else if (event.type === "sent" && event.entry.visit === visitId) {
       applySent(event.entry, event.body);
+    } else if (event.type === "blocked" && event.entry.visit === visitId) {
       reloadSoon();
     } else if (event.type === "changed") {
       draw();
