@@ -9,9 +9,10 @@ Environment (all optional but the two URLs):
 - BENCH_COMPRESSION=120     the 8-hour day's pauses divided by this (120: 4 min)
 - BENCH_PHOTO=12mp          12mp (4000x3000 camera JPEG, ~4.5 MB), 1600 or 1280
                             (long side in px, as a phone that downscales sends)
-- BENCH_FLOW=app            app: every request the phone app makes (checklist
-                            reloads after each write); lean: the earlier
-                            review's 29-request visit
+- BENCH_FLOW=app            app: every request the phone app makes;
+                            app-reloading: the app before it stopped reading
+                            the checklist again after each write; lean: the
+                            earlier review's 30-request visit
 - BENCH_MAX_SECONDS=900     bound on the whole run (the search stops there)
 - BENCH_WEB_WORKERS=5       gunicorn sync workers
 - BENCH_P95_MS=300          the non-photo p95 a run must stay under to pass
@@ -50,6 +51,15 @@ from bench.day.stack import ROOT, Stack, free_port, morning_time_zone, stack_env
 RESULTS = ROOT / "bench" / "results" / "day.json"
 WORKDIR = ROOT / "var" / "bench-day"
 OLDER_P95_MS = 500
+FLOWS = {
+    # The phone app as it is (visits/static/phone/).
+    "app": {"is_app_faithful": True},
+    # The phone app before 2026-12-07: the checklist read again after each
+    # write it sent; to replay against the older server for a before/after.
+    "app-reloading": {"is_app_faithful": True, "reloads_after_writes": True},
+    # The earlier review's leaner visit.
+    "lean": {"is_app_faithful": False},
+}
 
 
 def setting(name: str, default: str) -> str:
@@ -402,7 +412,9 @@ def main() -> None:
     search = [int(x) for x in setting("BENCH_SEARCH", "").split(",") if x.strip()]
     steps = search or [int(setting("BENCH_TECHNICIANS", "5"))]
     max_seconds = float(setting("BENCH_MAX_SECONDS", "900"))
-    options = DayOptions(compression=compression, is_app_faithful=flow == "app")
+    if flow not in FLOWS:
+        sys.exit(f"BENCH_FLOW is one of {', '.join(FLOWS)}, not {flow!r}.")
+    options = DayOptions(compression=compression, **FLOWS[flow])
     WORKDIR.mkdir(parents=True, exist_ok=True)
     photo = photo_bytes(photo_kind)
     port = free_port()

@@ -194,9 +194,13 @@ ANSWERS = {
 @dataclass
 class DayOptions:
     compression: float = 120.0
-    # The phone app reloads the checklist after each write it sent; off gives
-    # the leaner replay of the earlier review (no reloads, no screen re-reads).
+    # Every request the phone app makes (screen re-reads, the checklist after
+    # each lifecycle step, signing on the customer's phone); off gives the
+    # leaner replay of the earlier review.
     is_app_faithful: bool = True
+    # The phone app before it took each answer's missing reason from the
+    # answer: it read the whole checklist again after every write it sent.
+    reloads_after_writes: bool = False
     start_spread_minutes: float = 20.0
 
 
@@ -318,8 +322,8 @@ class TechnicianDay:
         )
 
     def work_items(self, visit_id: int, items: list[dict], minutes: float) -> None:
-        """Answers `items` in order over `minutes` of the real day, each write
-        followed by the checklist screen's reload."""
+        """Answers `items` in order over `minutes` of the real day (with the
+        older app, each write followed by the checklist screen's reload)."""
         pause = minutes / max(1, len(items))
         for item in items:
             self.pace.minutes(pause)
@@ -327,7 +331,7 @@ class TechnicianDay:
                 self.upload_photo(visit_id, item)
             else:
                 self.answer(visit_id, item)
-            if self.options.is_app_faithful:
+            if self.options.is_app_faithful and self.options.reloads_after_writes:
                 self.checklist(visit_id)
 
     def visit(self, visit_id: int) -> None:
