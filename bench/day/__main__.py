@@ -55,7 +55,8 @@ FLOWS = {
     # The phone app as it is (visits/static/phone/).
     "app": {"is_app_faithful": True},
     # The phone app before 2026-12-07: the checklist read again after each
-    # write it sent; to replay against the older server for a before/after.
+    # write and step it sent; to replay against the older server for a
+    # before/after.
     "app-reloading": {"is_app_faithful": True, "reloads_after_writes": True},
     # The earlier review's leaner visit.
     "lean": {"is_app_faithful": False},

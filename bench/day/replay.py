@@ -198,8 +198,8 @@ class DayOptions:
     # each lifecycle step, signing on the customer's phone); off gives the
     # leaner replay of the earlier review.
     is_app_faithful: bool = True
-    # The phone app before it took each answer's missing reason from the
-    # answer: it read the whole checklist again after every write it sent.
+    # The phone app before 2026-12-07: it read the whole checklist again after
+    # every answer, photo and lifecycle step it sent.
     reloads_after_writes: bool = False
     start_spread_minutes: float = 20.0
 
@@ -288,7 +288,7 @@ class TechnicianDay:
             idempotent=True,
             json={**(body or {}), "occurred_at": now_iso()},
         ).json()
-        if self.options.is_app_faithful:
+        if self.options.is_app_faithful and self.options.reloads_after_writes:
             self.checklist(visit_id)
         return answer
 

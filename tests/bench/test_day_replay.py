@@ -22,12 +22,12 @@ API = "/api/v1/visits/{id}"
 SIGN_IN = {"GET /app/": 1, "POST /api/v1/auth/session/": 1, "GET /api/v1/me/": 1}
 STEPS = ("start-travel", "arrive", "start-work", "finish-work")
 # One visit as visits/static/phone/ makes it: the checklist read when a screen
-# opens and after each step, the customer signing on their own phone through a
+# opens, the customer signing on their own phone through a
 # link.
 APP_VISIT = {
     "GET /api/v1/me/visits/": 1,
     f"GET {API}/": 3,
-    f"GET {API}/checklist/": 9,
+    f"GET {API}/checklist/": 5,
     f"PUT {API}/checklist/{{item}}/": 17,
     PHOTO_ROUTE: 3,
     **{f"POST {API}/actions/{step}/": 1 for step in STEPS},
@@ -39,8 +39,8 @@ APP_VISIT = {
     f"GET {API}/service-card/": 1,
     f"GET {API}/receipt.pdf": 1,
 }
-# The app before it took each answer's missing reason from the answer: the
-# checklist read again after each of the 20 writes.
+# The app before 2026-12-07: the checklist read again after each of the 20
+# answers and photos and the 4 steps.
 RELOADING_VISIT = {**APP_VISIT, f"GET {API}/checklist/": 29}
 # The earlier review's leaner visit: no reloads, signed on the technician's phone.
 LEAN_VISIT = {

@@ -631,3 +631,35 @@ def test_answers_update_the_checklist_in_place_without_reading_it_again(
     assert reads_after_answers == 1
     assert len(reads) == 2
     assert page.script_errors == []
+
+
+def test_a_step_redraws_the_visit_from_its_answer_without_reading_the_checklist(
+    live_server, technician, phone
+):
+    """A lifecycle step's answer is the visit as it now is; a step never
+    changes the checklist, so the visit screen reads it once, when it opens."""
+    visit = book(technician)
+    page = phone("en-US")
+    sign_in_through_the_api(page, live_server, technician)
+    reads = []
+    page.on(
+        "request",
+        lambda request: (
+            reads.append(request.url)
+            if request.method == "GET"
+            and request.url.endswith(f"/{visit.id}/checklist/")
+            else None
+        ),
+    )
+    open_app(page, live_server, f"#/visits/{visit.id}")
+    page.wait_for_selector("button[data-step=start-travel]:not([disabled])")
+    take_step(page, "start-travel")
+    page.wait_for_selector("button[data-step=arrive]:not([disabled])", timeout=TIMEOUT)
+    wait_until_sent(page)
+    shown = page.locator("a[href$='/checklist'].stage").count()
+
+    visit.refresh_from_db()
+    assert visit.state == "en_route"
+    assert shown > 0  # the checklist's stages are still on the screen
+    assert len(reads) == 1
+    assert page.script_errors == []

@@ -91,11 +91,8 @@ export async function showVisit(screen, app, { visit: visitId }) {
       visit = result.body;
       if (step === "arrive") fill(panel, verdict(visit.punctuality, visit.arrival_deviation_minutes));
       else fill(panel);
-      try {
-        checklist = (await get(`visits/${visit.id}/checklist/`)).body;
-      } catch {
-        // keep the last one
-      }
+      // A step changes the visit (its answer), never the checklist's items:
+      // the checklist shown stays right without reading it again.
       return draw();
     }
     const code = result.error.body?.code;
