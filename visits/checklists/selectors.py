@@ -20,7 +20,7 @@ def checklist_items_for(visit: Visit) -> QuerySet[VisitChecklistItem]:
     however many items."""
     return (
         VisitChecklistItem.objects.filter(visit=visit)
-        .select_related("answer", "answer__answered_by")
+        .select_related("answer")
         .with_photo_count()
         .prefetch_related(
             Prefetch("photos", queryset=Photo.objects.order_by("uploaded_at", "id"))
