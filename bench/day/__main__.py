@@ -445,7 +445,7 @@ def print_table(results: list[dict]) -> None:
 def node_settings() -> tuple[int, str]:
     """BENCH_NODES and BENCH_MEDIA: several nodes need media they all reach."""
     nodes = int(setting("BENCH_NODES", "1"))
-    media = setting("BENCH_MEDIA", "file" if nodes == 1 else "s3")
+    media = setting("BENCH_MEDIA", "") or ("file" if nodes == 1 else "s3")
     if nodes < 1 or media not in ("file", "s3"):
         sys.exit("BENCH_NODES is 1 or more, BENCH_MEDIA file or s3.")
     if nodes > 1 and media == "file":
