@@ -68,7 +68,8 @@ check: install-dev
 
 # The working-day benchmark (bench/day, results in bench/RESULTS.md): N
 # technicians replay their day over HTTP against gunicorn, PostgreSQL, Redis, a
-# Celery worker and beat. Needs PostgreSQL and Redis; it adds its own logins to
+# Celery worker and beat (BENCH_NODES=2: two web nodes and two workers, media on
+# a local S3 server). Needs PostgreSQL and Redis; it adds its own logins to
 # the database it is given and empties nothing.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fieldservice_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
@@ -78,11 +79,14 @@ BENCH_PHOTO ?= 12mp
 BENCH_FLOW ?= app
 BENCH_SEARCH ?=
 BENCH_MAX_SECONDS ?= 900
+BENCH_NODES ?= 1
+BENCH_MEDIA ?=
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
 		BENCH_TECHNICIANS=$(BENCH_TECHNICIANS) BENCH_COMPRESSION=$(BENCH_COMPRESSION) \
 		BENCH_PHOTO=$(BENCH_PHOTO) BENCH_FLOW=$(BENCH_FLOW) BENCH_SEARCH=$(BENCH_SEARCH) \
-		BENCH_MAX_SECONDS=$(BENCH_MAX_SECONDS) $(PY) -m bench.day
+		BENCH_MAX_SECONDS=$(BENCH_MAX_SECONDS) BENCH_NODES=$(BENCH_NODES) \
+		BENCH_MEDIA=$(BENCH_MEDIA) $(PY) -m bench.day
 
 # Mutation testing of the rules, policies and complaint services
 # ([tool.mutmut] in pyproject.toml): each mutant runs only the tests that reached

@@ -14,7 +14,15 @@ Environment (all optional but the two URLs):
                             the checklist again after each write; lean: the
                             earlier review's 30-request visit
 - BENCH_MAX_SECONDS=900     bound on the whole run (the search stops there)
-- BENCH_WEB_WORKERS=5       gunicorn sync workers
+- BENCH_WEB_WORKERS=5       gunicorn sync workers (on each node)
+- BENCH_NODES=1             K web nodes, each its own gunicorn and Celery worker
+                            (own port, own var/bench-day/node<k>/), sharing the
+                            database, Redis and media; one beat in all.
+                            Technician i's phone uses node i % K, the customer's
+                            signing page node (i + 1) % K
+- BENCH_MEDIA=file          file (MEDIA_ROOT, one node only) or s3 (the default
+                            with K > 1: a local S3 server, moto's, and a bucket;
+                            its CPU is reported as "s3", outside the server total)
 - BENCH_P95_MS=300          the non-photo p95 a run must stay under to pass
 
 Writes bench/results/day.json (the runs appended) and prints a table.
@@ -25,6 +33,7 @@ import os
 import platform
 import random
 import resource
+import secrets
 import statistics
 import subprocess
 import sys
@@ -46,10 +55,21 @@ from bench.day.replay import (
     Recorder,
     TechnicianDay,
 )
-from bench.day.stack import ROOT, Stack, free_port, morning_time_zone, stack_environment
+from bench.day.stack import (
+    ROOT,
+    Node,
+    ObjectStore,
+    Stack,
+    free_port,
+    morning_time_zone,
+    node_environment,
+    stack_environment,
+)
 
 RESULTS = ROOT / "bench" / "results" / "day.json"
 WORKDIR = ROOT / "var" / "bench-day"
+# One call log for all the nodes' workers.
+CALL_LOG = WORKDIR / "calls.log"
 OLDER_P95_MS = 500
 FLOWS = {
     # The phone app as it is (visits/static/phone/).
@@ -61,6 +81,8 @@ FLOWS = {
     # The earlier review's leaner visit.
     "lean": {"is_app_faithful": False},
 }
+# The stack's own CPU (summed over the nodes), without Redis and the S3 server.
+SERVER_GROUPS = ("gunicorn", "worker", "beat", "postgres")
 
 
 def setting(name: str, default: str) -> str:
@@ -131,15 +153,23 @@ def summarise(samples) -> dict:
     }
 
 
-def calls_check(database_url: str, visit_ids: list[int], log: Path) -> dict:
-    """Every call of the run's visits that was placed is in the provider's log
-    exactly once, and no other is."""
-    placed_lines = Counter()
+def placed_lines(log: Path) -> list[tuple[int, str]]:
+    """The provider's `placed` lines: the call, and the worker that placed it
+    (the node name that ends the line, when the workers set one)."""
+    placed = []
     if log.exists():
         for line in log.read_text().splitlines():
-            word, _space, call_id = line.partition(" ")
+            word, _space, rest = line.partition(" ")
+            call_id, _space, node = rest.partition(" ")
             if word == "placed":
-                placed_lines[int(call_id)] += 1
+                placed.append((int(call_id), node or "-"))
+    return placed
+
+
+def calls_check(database_url: str, visit_ids: list[int], log: Path) -> dict:
+    """Every call of the run's visits that was placed is in the provider's log
+    exactly once, and no other is: one log for all the nodes' workers, so a
+    call placed by two of them shows twice."""
     deadline = time.monotonic() + 60
     with psycopg.connect(database_url, autocommit=True) as connection:
         while True:
@@ -151,18 +181,15 @@ def calls_check(database_url: str, visit_ids: list[int], log: Path) -> dict:
             if not pending or time.monotonic() > deadline:
                 break
             time.sleep(2)
-    if log.exists():
-        placed_lines = Counter()
-        for line in log.read_text().splitlines():
-            word, _space, call_id = line.partition(" ")
-            if word == "placed":
-                placed_lines[int(call_id)] += 1
     states = Counter(state for _id, state in rows)
     placed_ids = {
         call_id for call_id, state in rows if state in ("placed", "completed")
     }
     run_ids = {call_id for call_id, _state in rows}
-    logged = {call_id: n for call_id, n in placed_lines.items() if call_id in run_ids}
+    placed = [
+        (call_id, node) for call_id, node in placed_lines(log) if call_id in run_ids
+    ]
+    logged = Counter(call_id for call_id, _node in placed)
     return {
         "call_rows": len(rows),
         "states": dict(states),
@@ -170,6 +197,9 @@ def calls_check(database_url: str, visit_ids: list[int], log: Path) -> dict:
         "provider_placed_lines": sum(logged.values()),
         "placed_exactly_once": all(logged.get(i) == 1 for i in placed_ids)
         and set(logged) == placed_ids,
+        "placed_by_node": dict(
+            sorted(Counter(node for _call_id, node in placed).items())
+        ),
     }
 
 
@@ -185,6 +215,20 @@ def trivial_baseline(day: TechnicianDay, requests: int = 30) -> float:
     finally:
         day.phone.recorder = recorder
     return round(statistics.median(s.milliseconds for s in probe.samples), 1)
+
+
+def cpu_groups(cpu: dict[str, float]) -> tuple[dict[str, float], dict[str, dict]]:
+    """The sampler's groups folded: the nodes' gunicorn and worker groups
+    (`<node> gunicorn`) summed into one gunicorn and one worker group, beat,
+    postgres, redis and s3 as they are; and each node's own figures."""
+    groups: dict[str, float] = {}
+    nodes: dict[str, dict[str, float]] = {}
+    for name, seconds in sorted(cpu.items()):
+        node, _space, group = name.rpartition(" ")
+        if node:
+            nodes.setdefault(node, {})[group] = seconds
+        groups[group] = round(groups.get(group, 0.0) + seconds, 2)
+    return groups, nodes
 
 
 def run_once(stack: Stack, n: int, options: DayOptions, photo: bytes, env) -> dict:
@@ -214,9 +258,12 @@ def run_once(stack: Stack, n: int, options: DayOptions, photo: bytes, env) -> di
     sign_in_recorder = Recorder()
     recorder = Recorder()
     days = []
+    nodes = stack.nodes
     for index, technician in enumerate(plan["technicians"]):
+        # The technician's phone on one node, the customer's on the next: a
+        # photo uploaded through one node is shown by another.
         day = TechnicianDay(
-            stack.base_url,
+            nodes[index % len(nodes)].base_url,
             sign_in_recorder,
             username=technician["username"],
             password=plan["password"],
@@ -226,6 +273,7 @@ def run_once(stack: Stack, n: int, options: DayOptions, photo: bytes, env) -> di
             options=options,
             stop=stop,
             seed=hash((run_id, index)),
+            signing_url=nodes[(index + 1) % len(nodes)].base_url,
         )
         days.append(day)
     threads = [threading.Thread(target=day.sign_in) for day in days]
@@ -261,7 +309,7 @@ def run_once(stack: Stack, n: int, options: DayOptions, photo: bytes, env) -> di
             last_load = time.monotonic()
         alive[0].join(timeout=1)
     window = time.monotonic() - window_started
-    cpu = sampler.close()
+    cpu, cpu_by_node = cpu_groups(sampler.close())
     client_after = resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = (client_after.ru_utime - client_before.ru_utime) + (
         client_after.ru_stime - client_before.ru_stime
@@ -272,15 +320,15 @@ def run_once(stack: Stack, n: int, options: DayOptions, photo: bytes, env) -> di
         visit for technician in plan["technicians"] for visit in technician["visits"]
     ]
     visits_done = sum(day.visits_done for day in days)
-    server = sum(
-        cpu.get(group, 0.0) for group in ("gunicorn", "worker", "beat", "postgres")
-    )
+    server = sum(cpu.get(group, 0.0) for group in SERVER_GROUPS)
     p95 = summary["non_photo_p95_ms"] or 0
     limit = float(setting("BENCH_P95_MS", "300"))
     is_complete = visits_done == len(visit_ids) and not stop.is_set()
     result = {
         "run_id": run_id,
         "technicians": n,
+        "nodes": len(stack.nodes),
+        "media": "s3" if stack.store else "file",
         "visits": len(visit_ids),
         "visits_done": visits_done,
         "failures": [f for day in days for f in day.failures][:10],
@@ -295,7 +343,10 @@ def run_once(stack: Stack, n: int, options: DayOptions, photo: bytes, env) -> di
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_during_max": round(max(loads, default=0), 2),
         "load_average_during_mean": round(statistics.mean(loads), 2) if loads else None,
+        # redis and s3 are in it but not in the total: they stand in for
+        # services of their own.
         "server_cpu_seconds": cpu,
+        "server_cpu_seconds_by_node": cpu_by_node,
         "server_cpu_seconds_total": round(server, 2),
         "server_cpu_per_technician_day": round(server / n, 2),
         # How many of the machine's cores the stack had: on a shared machine,
@@ -309,7 +360,7 @@ def run_once(stack: Stack, n: int, options: DayOptions, photo: bytes, env) -> di
         # just before the window and just after it (outside the CPU figures).
         "trivial_me_p50_ms_before": baseline_before,
         "trivial_me_p50_ms_after": baseline_after,
-        "calls": calls_check(env["DATABASE_URL"], visit_ids, WORKDIR / "calls.log"),
+        "calls": calls_check(env["DATABASE_URL"], visit_ids, CALL_LOG),
         **summary,
     }
     result["passes"] = is_complete and summary["errors"] == 0 and p95 < limit
@@ -372,7 +423,8 @@ def machine() -> dict:
 def print_table(results: list[dict]) -> None:
     for result in results:
         print(
-            f"\nN={result['technicians']}  visits {result['visits_done']}/{result['visits']}"
+            f"\nN={result['technicians']}  K={result['nodes']} nodes"
+            f" (media {result['media']})  visits {result['visits_done']}/{result['visits']}"
             f"  errors {result['errors']}  window {result['window_seconds']} s"
             f" (compression achieved {result['effective_compression']})"
             f"  non-photo p95 {result['non_photo_p95_ms']} ms  photo p95 {result['photo_p95_ms']} ms"
@@ -384,6 +436,8 @@ def print_table(results: list[dict]) -> None:
             f"  groups {result['server_cpu_seconds']}  client CPU {result['client_cpu_seconds']} s"
             f"  load before {result['load_average_before']} during max {result['load_average_during_max']}"
         )
+        if result["nodes"] > 1:
+            print(f"  CPU by node {result['server_cpu_seconds_by_node']}")
         print(
             f"  calls {result['calls']}  GET /api/v1/me/ alone: "
             f"{result['trivial_me_p50_ms_before']} ms before,"
@@ -397,6 +451,65 @@ def print_table(results: list[dict]) -> None:
             )
         for example in result["error_examples"]:
             print("  error:", example)
+
+
+def node_settings() -> tuple[int, str]:
+    """BENCH_NODES and BENCH_MEDIA: several nodes need media they all reach."""
+    nodes = int(setting("BENCH_NODES", "1"))
+    media = setting("BENCH_MEDIA", "") or ("file" if nodes == 1 else "s3")
+    if nodes < 1 or media not in ("file", "s3"):
+        sys.exit("BENCH_NODES is 1 or more, BENCH_MEDIA file or s3.")
+    if nodes > 1 and media == "file":
+        sys.exit(
+            "BENCH_MEDIA=file with BENCH_NODES>1: each node has its own MEDIA_ROOT,"
+            " and a photo uploaded through one could not be shown by another."
+        )
+    return nodes, media
+
+
+def build_stack(
+    *,
+    database_url: str,
+    redis_url: str,
+    time_zone: str,
+    nodes: int,
+    media: str,
+    workers: int,
+) -> Stack:
+    """The nodes' environments and working directories (var/bench-day/node0,
+    node1 …), the S3 server when media is on S3, the database migrated and
+    each node's static files collected; nothing started yet."""
+    store = ObjectStore(WORKDIR) if media == "s3" else None
+    ports: list[int] = []
+    while len(ports) < nodes:
+        if (port := free_port()) not in ports:
+            ports.append(port)
+    shared = stack_environment(
+        database_url=database_url,
+        redis_url=redis_url,
+        # One public address in links, as behind deploy/nginx.conf's upstream:
+        # the first node's (a client opens any node's links on its own node).
+        site_url=f"http://127.0.0.1:{ports[0]}",
+        call_log=CALL_LOG,
+        time_zone=time_zone,
+        secret_key=secrets.token_urlsafe(50),
+    )
+    stack_nodes = []
+    for index in range(nodes):
+        name = f"node{index}"
+        workdir = WORKDIR / name
+        environment = node_environment(
+            shared,
+            name=name,
+            workdir=workdir,
+            media=store.environment() if store else {},
+        )
+        stack_nodes.append(Node(name, environment, workdir, workers, ports[index]))
+    stack = Stack(stack_nodes, store)
+    stack_nodes[0].manage("migrate", "--noinput")
+    for node in stack_nodes:
+        node.manage("collectstatic", "--noinput")
+    return stack
 
 
 def main() -> None:
@@ -416,26 +529,24 @@ def main() -> None:
     if flow not in FLOWS:
         sys.exit(f"BENCH_FLOW is one of {', '.join(FLOWS)}, not {flow!r}.")
     options = DayOptions(compression=compression, **FLOWS[flow])
+    nodes, media = node_settings()
     WORKDIR.mkdir(parents=True, exist_ok=True)
     photo = photo_bytes(photo_kind)
-    port = free_port()
     time_zone = morning_time_zone()
-    env = stack_environment(
+    load_at_start = os.getloadavg()
+    stack = build_stack(
         database_url=database_url,
         redis_url=redis_url,
-        workdir=WORKDIR,
-        port=port,
         time_zone=time_zone,
+        nodes=nodes,
+        media=media,
+        workers=int(setting("BENCH_WEB_WORKERS", "5")),
     )
-    env["PYTHONPATH"] = str(ROOT)
-    load_at_start = os.getloadavg()
-    stack = Stack(env, WORKDIR, port, int(setting("BENCH_WEB_WORKERS", "5")))
-    stack.manage("migrate", "--noinput")
-    stack.manage("collectstatic", "--noinput")
+    env = stack.nodes[0].environment
     started = time.monotonic()
     results = []
-    stack.start()
     try:
+        stack.start()
         time.sleep(5)  # beat's first scan, the worker's first tasks
         for n in steps:
             result = run_once(stack, n, options, photo, env)
@@ -464,6 +575,8 @@ def main() -> None:
             "photo": photo_kind,
             "photo_bytes": len(photo),
             "flow": flow,
+            "nodes": nodes,
+            "media": media,
             "web_workers": stack.workers,
             "celery_concurrency": 2,
             "time_zone": time_zone,

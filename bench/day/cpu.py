@@ -7,7 +7,10 @@ for a process born inside the window, e.g. a PostgreSQL backend opened by a
 new connection); a process that ends between two samples loses at most half
 a second of CPU. Groups:
 - gunicorn, celery worker, celery beat: the processes this bench started and
-  all their descendants;
+  all their descendants (with several nodes, one group per node and process,
+  `node1 gunicorn`, which the bench sums);
+- s3: the S3 server the bench starts for media on S3, standing in for the
+  provider's service;
 - postgres: the backends connected to the bench's database (the database's
   name is in each backend's command line), not the server's shared processes
   (checkpointer, WAL writer), which also serve other databases;

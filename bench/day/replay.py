@@ -8,8 +8,8 @@ answer a PUT with `If-Match` (the newest ETag the phone holds) and an
 a checklist reload after each write that was sent (the checklist screen's
 `reloadSoon`) and after each lifecycle step, work done, then the sign-off
 screen and a single-use signing link that the customer opens on their own
-phone (a second session: the page, the photos' thumbnails, the signature
-POSTed back, the signed page), and the service card and receipt.
+phone (a second session, on `signing_url`: the page, the photos' thumbnails,
+the signature POSTed back, the signed page), and the service card and receipt.
 
 `Pace` compresses the real day's pauses (minutes between taps) by a factor.
 Nothing here imports Django: it only speaks HTTP.
@@ -221,8 +221,13 @@ class TechnicianDay:
         options: DayOptions,
         stop: threading.Event,
         seed: int = 0,
+        signing_url: str | None = None,
     ):
         self.base_url = base_url
+        # Where the customer's phone opens the signing link: another web node
+        # than the technician's when there are several (any node serves any
+        # request, so a photo uploaded through one is shown by the other).
+        self.signing_url = signing_url or base_url
         self.recorder = recorder
         self.phone = Client(base_url, recorder)
         self.username = username
@@ -446,7 +451,7 @@ class TechnicianDay:
         }
 
     def customer_signs(self, url: str) -> None:
-        customer = Client(self.base_url, self.recorder)
+        customer = Client(self.signing_url, self.recorder)
         path = local_path(url)
         html = {"Accept": BROWSER_ACCEPT}
         page = customer.request("/sign/{token}/", "GET", path, headers=html).text

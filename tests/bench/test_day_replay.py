@@ -14,6 +14,7 @@ from PIL import Image
 from bench.day.__main__ import FLOWS
 from bench.day.replay import PHOTO_ROUTE, DayOptions, Recorder, TechnicianDay
 from bench.day.setup import build
+from bench.day.stack import free_port
 from visits.lifecycle.models import Visit
 from visits.lifecycle.rules import VisitState
 from visits.signoffs.models import SignOff
@@ -64,6 +65,28 @@ def plain_http(settings):
     settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
 
 
+def one_days_visit(base_url: str, flow: str, **kwargs) -> tuple[TechnicianDay, dict]:
+    """One technician with one installation booked today, as the bench sets
+    up, ready to work the day without pauses."""
+    plan = build(
+        technicians=1, run_id="replay", day=timezone.localdate(), visits_per_day=1
+    )
+    technician = plan["technicians"][0]
+    day = TechnicianDay(
+        base_url,
+        Recorder(),
+        username=technician["username"],
+        password=plan["password"],
+        day=plan["day"],
+        visit_ids=technician["visits"],
+        photo=small_photo(),
+        options=DayOptions(compression=0, start_spread_minutes=0, **FLOWS[flow]),
+        stop=threading.Event(),
+        **kwargs,
+    )
+    return day, technician
+
+
 def small_photo() -> bytes:
     stream = io.BytesIO()
     Image.new("RGB", (1280, 960), (90, 120, 160)).save(stream, "JPEG", quality=70)
@@ -78,22 +101,8 @@ def test_the_replay_signs_off_a_technicians_visit(
     live_server, migration_seeds, plain_http, flow, expected
 ):
     # Given one technician with one installation booked today, as the bench sets up
-    plan = build(
-        technicians=1, run_id="replay", day=timezone.localdate(), visits_per_day=1
-    )
-    technician = plan["technicians"][0]
-    recorder = Recorder()
-    day = TechnicianDay(
-        live_server.url,
-        recorder,
-        username=technician["username"],
-        password=plan["password"],
-        day=plan["day"],
-        visit_ids=technician["visits"],
-        photo=small_photo(),
-        options=DayOptions(compression=0, start_spread_minutes=0, **FLOWS[flow]),
-        stop=threading.Event(),
-    )
+    day, technician = one_days_visit(live_server.url, flow)
+    recorder = day.recorder
 
     # When the technician signs in and works the day without pauses
     day.sign_in()
@@ -111,3 +120,45 @@ def test_the_replay_signs_off_a_technicians_visit(
     assert visit.state == VisitState.SIGNED_OFF
     assert SignOff.objects.filter(visit=visit).count() == 1
     assert visit.photos.count() == 3
+
+
+def test_the_customer_signs_on_the_node_given_for_signing(
+    live_server, migration_seeds, plain_http
+):
+    # Given the technician's phone on the live server and the customer's on
+    # another address of it (as a second web node would be)
+    other_address = live_server.url.replace("localhost", "127.0.0.1")
+    assert other_address != live_server.url
+    day, technician = one_days_visit(live_server.url, "app", signing_url=other_address)
+
+    # When the technician works the day
+    day.sign_in()
+    day.work()
+
+    # Then the visit is signed off through the other address, with the same requests
+    assert day.failures == []
+    assert Counter(sample.route for sample in day.recorder.samples) == {
+        **SIGN_IN,
+        **APP_VISIT,
+    }
+    assert Visit.objects.get(pk=technician["visits"][0]).state == VisitState.SIGNED_OFF
+
+
+def test_the_customers_requests_go_to_the_signing_node_only(
+    live_server, migration_seeds, plain_http
+):
+    # Given a signing address where nothing answers
+    day, technician = one_days_visit(
+        live_server.url, "app", signing_url=f"http://127.0.0.1:{free_port()}"
+    )
+
+    # When the technician works the day
+    day.sign_in()
+    day.work()
+
+    # Then the phone's requests answered, and the customer's page was asked
+    # of that address: the visit stopped there, unsigned
+    errors = [s.route for s in day.recorder.samples if s.is_error]
+    assert errors == ["GET /sign/{token}/"]
+    assert day.visits_done == 0
+    assert Visit.objects.get(pk=technician["visits"][0]).state != VisitState.SIGNED_OFF
