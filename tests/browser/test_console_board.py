@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import CompanySettings
 from tests.browser.conftest import (
@@ -517,3 +518,44 @@ def test_a_link_to_a_day_and_a_visit_opens_its_panel(
     page.click("#board-panel-close")
     assert page.locator("#board-panel").is_hidden()
     assert "visit=" not in page.url
+
+
+def test_an_older_board_still_on_its_way_never_replaces_a_newer_one(
+    desktop, live_server, dispatcher, clock
+):
+    """A load is still on its way (held here with the board as it was) when the
+    visit is moved and the board is loaded again: the older answer, landing
+    last, is not drawn over the newer board."""
+    tech = technician("强", "王", "T01021")
+    visit = book(dispatcher, tech, at(9, 30))
+    page = desktop("en-US")
+    open_board(page, live_server, dispatcher)
+    held = []
+
+    def hold_the_next_load(route):
+        if not held:
+            held.append((route, route.fetch()))  # the board before the move
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/console/board/*", hold_the_next_load)
+    page.fill("#board-day", DAY)
+    page.dispatch_event("#board-day", "change")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    services.visit_move(
+        visit=visit, by=dispatcher, reason="客户改约", appointed_start=at(14, 0)
+    )
+    page.fill("#board-day", DAY)
+    page.dispatch_event("#board-day", "change")
+    expect(block(page, visit)).to_contain_text("14:00", timeout=TIMEOUT)
+
+    route, older = held[0]
+    route.fulfill(response=older)
+    page.wait_for_timeout(300)  # the page's own event loop takes the older answer
+
+    expect(block(page, visit)).to_contain_text("14:00")
+    assert "09:30" not in block(page, visit).inner_text()
+    assert page.script_errors == []

@@ -42,6 +42,7 @@ const state = {
   dragging: false,
   pending: false, // a redraw waits for the drag or dialog to end
   timer: null,
+  loads: 0, // loads started: only the newest one's answer is drawn
 };
 
 // --- Times -------------------------------------------------------------------
@@ -89,6 +90,10 @@ function shiftDay(day, days) {
 
 async function load({ force = false } = {}) {
   clearTimeout(state.timer);
+  // A refresh still on its way when a move or a day change forces a load must
+  // not draw its older board over the newer one, nor set a second timer.
+  const ticket = ++state.loads;
+  const isNewest = () => ticket === state.loads;
   const headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang };
   if (state.etag && !force) headers["If-None-Match"] = state.etag;
   let refresh = Number(document.body.dataset.refreshSeconds) || 15;
@@ -100,6 +105,7 @@ async function load({ force = false } = {}) {
     });
     if (response.status === 200) {
       const board = await response.json();
+      if (!isNewest()) return;
       if (state.day && board.day !== state.day) return; // the day changed meanwhile
       state.day = board.day;
       dayInput.value = board.day;
@@ -110,9 +116,11 @@ async function load({ force = false } = {}) {
     } else if (response.status !== 304) {
       throw new Error(`HTTP ${response.status}`);
     }
+    if (!isNewest()) return;
     statusElement.textContent = t("updated", { time: new Date().toLocaleTimeString() });
     statusElement.classList.remove("is-offline");
   } catch {
+    if (!isNewest()) return;
     statusElement.textContent = t("offline");
     statusElement.classList.add("is-offline");
   }
