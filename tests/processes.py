@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -131,12 +132,14 @@ class PrivateRedis(Process):
 
 def app_environment(**overrides: str) -> dict:
     """The environment of the app's processes in these tests: the test
-    settings (production's, with a fast password hasher and no HTTPS redirect)."""
+    settings (production's, with a fast password hasher and no HTTPS redirect),
+    and media in a temporary folder, never the checkout's var/media."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "fieldservice.settings.test",
         "DJANGO_DEBUG": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "MEDIA_ROOT": tempfile.mkdtemp(prefix="fieldservice-test-media-"),
         **overrides,
     }
 
