@@ -247,18 +247,25 @@ class SignOffLinkApi(IdempotentWritesMixin, APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
+def _as_private_pdf(response, filename: str):
+    """Shown in the browser, never kept by a cache on the way: a signed record
+    carries the customer's name and signature."""
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
 
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    return _as_private_pdf(
+        HttpResponse(content, content_type="application/pdf"), filename
+    )
+
+
 def stored_pdf_response(stream, sha256: str, filename: str) -> FileResponse:
     """A PDF streamed from storage, with the same private, uncached policy."""
-    response = FileResponse(stream, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
+    response = _as_private_pdf(
+        FileResponse(stream, content_type="application/pdf"), filename
+    )
     response["ETag"] = f'"{sha256}"'
     return response
 
