@@ -41,7 +41,11 @@ from visits.checklists.models import (
 from visits.checklists.services import PreconditionFailed
 from visits.lifecycle.api import VisitOutputSerializer
 from visits.lifecycle.models import Visit
-from visits.lifecycle.selectors import my_visits_on, visible_visit_or_404
+from visits.lifecycle.selectors import (
+    my_visits_on,
+    visible_visit_or_404,
+    visible_visit_row_or_404,
+)
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     HEADER,
@@ -336,7 +340,7 @@ class ChecklistApi(APIView):
     def get(self, request, pk: int):
         """The visit's checklist: items, answers with their ETags, photos and
         what is still missing before "work done"."""
-        visit = visible_visit_or_404(request.user, pk, "checklist_template")
+        visit = visible_visit_row_or_404(request.user, pk, "checklist_template")
         return Response(checklist_body(visit))
 
 
@@ -407,7 +411,7 @@ class ChecklistAnswerApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
     )
     def put(self, request, pk: int, item_id: int):
         """Sets the answer to one item (an upsert by item)."""
-        visit = visible_visit_or_404(request.user, pk)
+        visit = visible_visit_row_or_404(request.user, pk)
         item = _item(visit, item_id)
         serializer = AnswerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -511,7 +515,7 @@ class ChecklistBatchApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
         PUT .../checklist/{item}/ with its own Idempotency-Key, and reports each
         result. A failed entry does not stop the ones after it. The batch's
         Device-Time corrects every entry's `captured_at`."""
-        visit = visible_visit_or_404(request.user, pk)
+        visit = visible_visit_row_or_404(request.user, pk)
         batch = BatchInputSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
         results = [
@@ -606,12 +610,12 @@ class PhotoListCreateApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
         the body, so a stranger's upload is never looked at."""
         super().check_permissions(request)
         if request.method == "POST":
-            visit = visible_visit_or_404(request.user, self.kwargs["pk"])
-            policies.require_checklist_writer(request.user, visit)
+            self.visit = visible_visit_row_or_404(request.user, self.kwargs["pk"])
+            policies.require_checklist_writer(request.user, self.visit)
 
     @extend_schema(responses=PhotoOutputSerializer(many=True))
     def get(self, request, pk: int):
-        visit = visible_visit_or_404(request.user, pk)
+        visit = visible_visit_row_or_404(request.user, pk)
         photos = visit.photos.order_by("uploaded_at", "id")
         return Response(PhotoOutputSerializer(photos, many=True).data)
 
@@ -622,7 +626,7 @@ class PhotoListCreateApi(DeviceClockMixin, IdempotentWritesMixin, APIView):
     )
     def post(self, request, pk: int):
         """Uploads photo evidence for the visit or one of its checklist items."""
-        visit = visible_visit_or_404(request.user, pk)
+        visit = self.visit  # found and its writer checked in check_permissions
         serializer = PhotoInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -81,6 +81,16 @@ def visible_visit_or_404(user: User, pk: int, *related: str) -> Visit:
     return get_object_or_404(visits, pk=pk)
 
 
+def visible_visit_row_or_404(user: User, pk: int, *related: str) -> Visit:
+    """As visible_visit_or_404, but the visit's own row only (with `related`
+    joined): for the phone's frequent checklist reads and writes, which use
+    neither the work order nor the technician's profile."""
+    visits = visits_visible_to(user).select_related(None)
+    if related:
+        visits = visits.select_related(*related)
+    return get_object_or_404(visits, pk=pk)
+
+
 def work_order_is_signed(work_order: WorkOrder) -> bool:
     """Whether a customer has signed for a visit of the work order: from then on
     what the signature covers is frozen (docs/rules.md#signed-record)."""

@@ -831,3 +831,44 @@ def test_each_item_and_each_answer_says_why_it_is_still_missing(api, technician)
     assert {row["code"]: row["reason"] for row in after["missing"]} == {
         code: reason for code, reason in reasons.items() if reason is not None
     }
+
+
+def test_an_answer_takes_a_fixed_number_of_statements(api, technician):
+    """The phone's most frequent write, counted (transaction control aside):
+    who is asking, the Idempotency-Key looked up and recorded, the visit, the
+    item, the visit locked, the answer read and written, the item's photos for
+    the answer, the first answer kept for a replay."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    visit = book(technician)
+    api.as_user(technician)
+    start(api, visit)
+    entry = item(visit, "items_put_back")
+    put(api, visit, entry, {"value": True}, HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+
+    with CaptureQueriesContext(connection) as captured:
+        response = put(
+            api, visit, entry, {"value": False}, HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
+        )
+
+    statements = [
+        query["sql"].split()[0]
+        for query in captured
+        if query["sql"].split()[0] in ("SELECT", "INSERT", "UPDATE", "DELETE")
+    ]
+    assert response.status_code == 200
+    assert statements == [
+        "SELECT",  # the token and its user
+        "SELECT",  # the Idempotency-Key
+        "INSERT",  # ... taken
+        "SELECT",  # the visit, if visible
+        "SELECT",  # the item
+        "SELECT",  # the visit, locked
+        "SELECT",  # the answer
+        "UPDATE",  # ... written
+        "SELECT",  # the item's photos
+        "UPDATE",  # the first answer kept for a replay
+    ]
+    visit_reads = [q["sql"] for q in captured if 'FROM "visits_visit"' in q["sql"]]
+    assert all('"accounts_user"' not in sql for sql in visit_reads)
