@@ -43,7 +43,6 @@ from visits.lifecycle.api import VisitOutputSerializer
 from visits.lifecycle.models import Visit
 from visits.lifecycle.selectors import (
     my_visits_on,
-    visible_visit_or_404,
     visible_visit_row_or_404,
 )
 
