@@ -120,11 +120,6 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
-    # Sessions read from Redis, written through to the database: a signed-in
-    # request no longer reads its session row. Only with a cache every web
-    # process shares: with a per-process cache a session ended in one process
-    # would live on in another's copy.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
