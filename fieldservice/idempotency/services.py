@@ -94,10 +94,10 @@ def _replay(record: IdempotencyRecord, request_fingerprint: str) -> Outcome:
 def run_once(
     *, user, key: str, request_fingerprint: str, call: Callable[[], Outcome]
 ) -> Outcome:
-    """Runs `call` at most once per (user, key); see the module docstring."""
-    existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
-    if existing is not None:
-        return _replay(existing, request_fingerprint)
+    """Runs `call` at most once per (user, key); see the module docstring.
+
+    No look-up first: almost every key is new, and a key already taken fails
+    the claim's unique index, which leads to the replay below."""
     try:
         with transaction.atomic():
             # Claim the key first: a concurrent request with the same key waits
@@ -120,7 +120,8 @@ def run_once(
                 transaction.set_rollback(True)
             return outcome
     except IntegrityError:
-        # A concurrent request with the same key committed first; ours is undone.
+        # The key was taken: earlier (a resend), or by a concurrent request that
+        # committed first; ours is undone.
         existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
         if existing is None:
             raise

@@ -143,4 +143,3 @@ def test_the_csrf_refusals_are_documented(browser):
     assert [sign_in_refused.status_code, sign_out_refused.status_code] == [403, 403]
     assert_answer_documented(openapi, "POST", URL, sign_in_refused)
     assert_answer_documented(openapi, "DELETE", URL, sign_out_refused)
-

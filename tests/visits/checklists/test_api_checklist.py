@@ -835,7 +835,7 @@ def test_each_item_and_each_answer_says_why_it_is_still_missing(api, technician)
 
 def test_an_answer_takes_a_fixed_number_of_statements(api, technician):
     """The phone's most frequent write, counted (transaction control aside):
-    who is asking, the Idempotency-Key looked up and recorded, the visit, the
+    who is asking, the Idempotency-Key claimed, the visit, the
     item, the visit locked, the answer read and written, the item's photos for
     the answer, the first answer kept for a replay."""
     from django.db import connection
@@ -860,8 +860,7 @@ def test_an_answer_takes_a_fixed_number_of_statements(api, technician):
     assert response.status_code == 200
     assert statements == [
         "SELECT",  # the token and its user
-        "SELECT",  # the Idempotency-Key
-        "INSERT",  # ... taken
+        "INSERT",  # the Idempotency-Key claimed
         "SELECT",  # the visit, if visible
         "SELECT",  # the item
         "SELECT",  # the visit, locked
