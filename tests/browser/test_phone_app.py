@@ -115,6 +115,21 @@ def answer_in_the_app(page, item):
     page.wait_for_selector(f"#item-{item.id}.waiting, #item-{item.id}.answered")
 
 
+def checklist_reads(page, visit) -> list[str]:
+    """The visit's checklist reads the page makes from now on, as they go."""
+    reads = []
+    page.on(
+        "request",
+        lambda request: (
+            reads.append(request.url)
+            if request.method == "GET"
+            and request.url.endswith(f"/{visit.id}/checklist/")
+            else None
+        ),
+    )
+    return reads
+
+
 def sign_on_the_phone(page):
     page.wait_for_selector(".signing-form", timeout=TIMEOUT)
     for row in page.query_selector_all(".question"):
@@ -588,16 +603,7 @@ def test_answers_update_the_checklist_in_place_without_reading_it_again(
     required = visit.checklist.filter(is_required=True).count()
     page = phone("en-US")
     sign_in_through_the_api(page, live_server, technician)
-    reads = []
-    page.on(
-        "request",
-        lambda request: (
-            reads.append(request.url)
-            if request.method == "GET"
-            and request.url.endswith(f"/{visit.id}/checklist/")
-            else None
-        ),
-    )
+    reads = checklist_reads(page, visit)
     open_app(page, live_server, f"#/visits/{visit.id}/checklist")
     card = page.locator(f"#item-{confirm.id}")
     card.locator("button.confirm").click()
@@ -641,16 +647,7 @@ def test_a_step_redraws_the_visit_from_its_answer_without_reading_the_checklist(
     visit = book(technician)
     page = phone("en-US")
     sign_in_through_the_api(page, live_server, technician)
-    reads = []
-    page.on(
-        "request",
-        lambda request: (
-            reads.append(request.url)
-            if request.method == "GET"
-            and request.url.endswith(f"/{visit.id}/checklist/")
-            else None
-        ),
-    )
+    reads = checklist_reads(page, visit)
     open_app(page, live_server, f"#/visits/{visit.id}")
     page.wait_for_selector("button[data-step=start-travel]:not([disabled])")
     take_step(page, "start-travel")

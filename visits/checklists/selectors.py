@@ -74,43 +74,32 @@ def checklist_missing(*, visit: Visit) -> list[dict]:
     return missing_from_items(items)
 
 
+def _progress_of(item: VisitChecklistItem, photo_count: int) -> rules.ItemProgress:
+    answer = answer_of(item)
+    return rules.ItemProgress(
+        item_id=item.id,
+        kind=item.kind,
+        is_required=item.is_required,
+        is_answered=answer is not None,
+        value=answer.value if answer is not None else None,
+        photo_count=photo_count,
+    )
+
+
 def _progress(items: list[VisitChecklistItem]) -> list[rules.ItemProgress]:
-    progress = []
-    for item in items:
-        answer = answer_of(item)
-        progress.append(
-            rules.ItemProgress(
-                item_id=item.id,
-                kind=item.kind,
-                is_required=item.is_required,
-                is_answered=answer is not None,
-                value=answer.value if answer is not None else None,
-                photo_count=item.photo_count,  # type: ignore[attr-defined]  # annotated
-            )
-        )
-    return progress
+    """`items` need `answer` loaded and a `photo_count` annotation."""
+    return [_progress_of(item, item.photo_count) for item in items]  # type: ignore[attr-defined]
 
 
 def missing_reason_of(item: VisitChecklistItem) -> str | None:
     """Why this one item still keeps the visit from "work done" (a
-    rules.MissingReason value), or None. Uses the `photo_count` annotation or
-    prefetched photos when there are any; counts only for a photo item."""
-    answer = answer_of(item)
+    rules.MissingReason value), or None. Uses the `photo_count` annotation
+    when there is one; otherwise counts the photos of a photo item only (the
+    rules ignore the others' photos)."""
     photo_count = getattr(item, "photo_count", None)
     if photo_count is None:
         photo_count = item.photos.count() if item.kind == "photo" else 0
-    missing = rules.missing_items(
-        [
-            rules.ItemProgress(
-                item_id=item.id,
-                kind=item.kind,
-                is_required=item.is_required,
-                is_answered=answer is not None,
-                value=answer.value if answer is not None else None,
-                photo_count=photo_count,
-            )
-        ]
-    )
+    missing = rules.missing_items([_progress_of(item, photo_count)])
     return missing[0][1].value if missing else None
 
 
