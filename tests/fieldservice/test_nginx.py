@@ -158,11 +158,7 @@ def test_a_slow_upload_waits_in_nginx_while_the_one_worker_answers_others(
     answers: dict[str, object] = {}
 
     def slow_phone():
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        raw = socket.create_connection(("127.0.0.1", proxy.https_port), timeout=300)
-        with context.wrap_socket(raw) as phone:
+        with phone_connection(proxy) as phone:
             phone.sendall(
                 (
                     f"POST /api/v1/visits/{visit.pk}/photos/ HTTP/1.1\r\n"
@@ -239,14 +235,20 @@ def test_nginx_takes_exactly_the_largest_body_the_app_takes():
     assert f"上传的内容超过 {megabytes} MB。" in text
 
 
-def send_photo_upload(proxy, visit, key, declared: int, body: bytes, language="en"):
-    """A photo upload declaring `declared` bytes and sending `body`; the
-    answer's status and body."""
+def phone_connection(proxy):
+    """A raw HTTPS connection to the proxy, as a phone opens it (the test's
+    own self-signed certificate accepted)."""
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     raw = socket.create_connection(("127.0.0.1", proxy.https_port), timeout=300)
-    with context.wrap_socket(raw) as phone:
+    return context.wrap_socket(raw)
+
+
+def send_photo_upload(proxy, visit, key, declared: int, body: bytes, language="en"):
+    """A photo upload declaring `declared` bytes and sending `body`; the
+    answer's status and body."""
+    with phone_connection(proxy) as phone:
         phone.sendall(
             (
                 f"POST /api/v1/visits/{visit.pk}/photos/ HTTP/1.1\r\n"
