@@ -75,17 +75,17 @@ def my_visits_on(user: User, day) -> VisitQuerySet:
 def visible_visit_or_404(user: User, pk: int, *related: str) -> Visit:
     """The visit `pk` if `user` may see it (with `related` joined), else 404:
     someone else's visit is not found, never forbidden."""
-    visits = visits_visible_to(user)
-    if related:
-        visits = visits.select_related(*related)
-    return get_object_or_404(visits, pk=pk)
+    return _one_or_404(visits_visible_to(user), pk, related)
 
 
 def visible_visit_row_or_404(user: User, pk: int, *related: str) -> Visit:
     """As visible_visit_or_404, but the visit's own row only (with `related`
     joined): for the phone's frequent checklist reads and writes, which use
     neither the work order nor the technician's profile."""
-    visits = visits_visible_to(user).select_related(None)
+    return _one_or_404(visits_visible_to(user).select_related(None), pk, related)
+
+
+def _one_or_404(visits: QuerySet[Visit], pk: int, related: tuple[str, ...]) -> Visit:
     if related:
         visits = visits.select_related(*related)
     return get_object_or_404(visits, pk=pk)
